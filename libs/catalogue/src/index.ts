@@ -1,0 +1,26 @@
+// The typed job catalogue: roles, tiers, mailbox names, per-role input and result schemas and
+// default job options. The single source of truth for api, worker and the OpenAPI document.
+export { ROLES, isRole, type Role } from './roles';
+export { TIERS, TIER_DESCRIPTIONS, isTier, type Tier } from './tiers';
+export { ALL_MAILBOXES, mailboxName, parseMailbox, type MailboxName } from './mailbox';
+export { JOB_CATALOGUE, jobDefinition, type JobInput, type JobResult } from './catalogue';
+export type { JobDefinition } from './job-definition';
+export type { RoleJobOptions } from './job-options';
+export { usageSchema, chatMessageSchema, type Usage, type ChatMessage } from './common.schema';
+export { REVIEW_VERDICTS } from './roles/reviewer.job';
+export {
+  JOB_STATUSES,
+  FINISHED_STATUSES,
+  INLINE_INPUT_LIMIT_BYTES,
+  type JobData,
+  type JobStatus,
+} from './job-data';
+export {
+  MAX_PRIORITY,
+  parseJobRequest,
+  toFieldProblems,
+  type FieldProblem,
+  type JobRequest,
+  type JobRequestProblem,
+} from './job-request';
+export { catalogueOpenApiSchemas, jobRequestVariants, openApiSchemaName } from './openapi-schemas';

@@ -1,0 +1,35 @@
+import type { JobInput } from './catalogue';
+import type { Role } from './roles';
+import type { Tier } from './tiers';
+
+/** Lifecycle of a job record, as clients see it. */
+export const JOB_STATUSES = [
+  'queued',
+  'delayed',
+  'active',
+  'waiting_children',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const FINISHED_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+/**
+ * The BullMQ payload. It carries ids and small inputs only; large inputs stay in Postgres
+ * (`inputRef`), results always do. Never put secrets here.
+ */
+export interface JobData<R extends Role = Role> {
+  tenantId: string;
+  role: R;
+  tier: Tier;
+  privacy: boolean;
+  input?: JobInput<R>;
+  inputRef?: true;
+  /** Durable results of the actor's earlier steps, replayed when a parent resumes. */
+  steps?: unknown[];
+}
+
+/** Inputs above this size (bytes of JSON) are read from Postgres by the worker. */
+export const INLINE_INPUT_LIMIT_BYTES = 16 * 1024;

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { JOB_CATALOGUE, type JobInput } from './catalogue';
+import { ROLES, isRole, type Role } from './roles';
+import { TIERS, isTier, type Tier } from './tiers';
+
+const MAX_DELAY_MS = 30 * 24 * 3600 * 1000;
+/** BullMQ priorities: 1 is the highest, 2^21 the lowest; omitted means no priority. */
+export const MAX_PRIORITY = 2_097_152;
+
+export const jobOptionsFields = {
+  priority: z.number().int().min(1).max(MAX_PRIORITY).optional(),
+  delay: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
+  privacy: z.boolean().optional(),
+};
+
+const envelopeSchema = z.strictObject({
+  role: z.unknown(),
+  tier: z.unknown(),
+  input: z.unknown(),
+  ...jobOptionsFields,
+});
+
+export interface JobRequest<R extends Role = Role> {
+  role: R;
+  tier: Tier;
+  input: JobInput<R>;
+  priority?: number;
+  delay?: number;
+  privacy: boolean;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** Why a request was refused: `unknown-role-or-tier` answers 400, `invalid-input` 422. */
+export type JobRequestProblem =
+  | { kind: 'unknown-role-or-tier'; detail: string; validRoles: readonly Role[]; validTiers: readonly Tier[] }
+  | { kind: 'invalid-input'; errors: FieldProblem[] };
+
+export function toFieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+export function parseJobRequest(
+  body: unknown,
+): { ok: true; request: JobRequest } | { ok: false; problem: JobRequestProblem } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, problem: { kind: 'invalid-input', errors: [{ field: '(body)', message: 'must be a JSON object' }] } };
+  }
+  const { role, tier } = body as { role?: unknown; tier?: unknown };
+  if (!isRole(role) || !isTier(tier)) {
+    const detail = !isRole(role)
+      ? `Unknown role ${JSON.stringify(role ?? null)}. Valid roles: ${ROLES.join(', ')}.`
+      : `Unknown tier ${JSON.stringify(tier ?? null)}. Valid tiers: ${TIERS.join(', ')}.`;
+    return { ok: false, problem: { kind: 'unknown-role-or-tier', detail, validRoles: ROLES, validTiers: TIERS } };
+  }
+  const envelope = envelopeSchema.safeParse(body);
+  const input = JOB_CATALOGUE[role].input.safeParse((body as { input?: unknown }).input);
+  const errors = [
+    ...(envelope.success ? [] : toFieldProblems(envelope.error)),
+    ...(input.success ? [] : toFieldProblems(input.error, 'input')),
+  ];
+  if (!envelope.success || !input.success || errors.length > 0) {
+    return { ok: false, problem: { kind: 'invalid-input', errors } };
+  }
+  const { priority, delay, privacy } = envelope.data;
+  return {
+    ok: true,
+    request: { role, tier, input: input.data as JobInput<Role>, priority, delay, privacy: privacy ?? false },
+  };
+}

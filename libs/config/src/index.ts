@@ -1,0 +1,13 @@
+// Typed, validated configuration: one zod schema per domain, read once at boot.
+// `loadConfig()` throws a ConfigError naming every bad variable; `ConfigModule` provides it.
+export { Config, loadConfig } from './config';
+export { ConfigError } from './config-error';
+export { ConfigModule } from './config.module';
+export type { Env } from './env';
+export type { AppConfig } from './app.config';
+export type { AuthConfig } from './auth.config';
+export type { DatabaseConfig } from './database.config';
+export type { HttpConfig } from './http.config';
+export type { LlmConfig } from './llm.config';
+export type { RedisConfig } from './redis.config';
+export type { WorkerConfig } from './worker.config';

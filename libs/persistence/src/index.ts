@@ -1,0 +1,11 @@
+// Persistence: the TypeORM data source (PostgreSQL), entities, repositories and the
+// migration runner. The schema comes only from `migrations/`, never from `synchronize`.
+export { PersistenceModule } from './persistence.module';
+export { ENTITIES, dataSourceOptions } from './data-source-options';
+export { runMigrations } from './run-migrations';
+export { JobRecordsRepository, UUID_PATTERN, type JobListFilter, type NewJobRecord } from './job-records.repository';
+export { decodeJobCursor, encodeJobCursor } from './job-cursor';
+export { TenantEntity } from './entities/tenant.entity';
+export { ApiKeyEntity } from './entities/api-key.entity';
+export { JobEntity, type JobErrorInfo } from './entities/job.entity';
+export { AuditLogEntity } from './entities/audit-log.entity';

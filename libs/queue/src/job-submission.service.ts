@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import {
+  INLINE_INPUT_LIMIT_BYTES,
+  jobDefinition,
+  type JobData,
+  type JobRequest,
+} from '@switchboard/catalogue';
+import { JobRecordsRepository, type JobEntity } from '@switchboard/persistence';
+import { randomUUID } from 'node:crypto';
+import { bullJobOptions } from './bull-job-options';
+import { MailboxQueues } from './mailbox-queues.service';
+import { EnqueueFailedError, IdempotencyConflictError } from './submission-errors';
+
+export interface SubmitOptions {
+  /** Defaults to a random UUID; actors pass a deterministic one so replays don't duplicate. */
+  id?: string;
+  idempotencyKey?: string;
+  requestHash?: string;
+  parent?: { id: string; queue: string };
+}
+
+export interface Submission {
+  record: JobEntity;
+  created: boolean;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Writes the job record, then enqueues on the role's mailbox with the same id. */
+@Injectable()
+export class JobSubmissionService {
+  constructor(
+    private readonly records: JobRecordsRepository,
+    private readonly queues: MailboxQueues,
+  ) {}
+
+  async submit(tenantId: string, request: JobRequest, opts: SubmitOptions = {}): Promise<Submission> {
+    if (opts.idempotencyKey) {
+      const existing = await this.records.findByIdempotencyKey(tenantId, opts.idempotencyKey);
+      if (existing) return this.replay(existing, opts.requestHash);
+    }
+    const id = opts.id ?? randomUUID();
+    let record: JobEntity;
+    try {
+      record = await this.records.insert({
+        id,
+        tenantId,
+        role: request.role,
+        tier: request.tier,
+        status: request.delay ? 'delayed' : 'queued',
+        input: request.input,
+        privacy: request.privacy,
+        priority: request.priority ?? null,
+        delayMs: request.delay ?? null,
+        maxAttempts: jobDefinition(request.role).options.attempts,
+        parentId: opts.parent?.id ?? null,
+        idempotencyKey: opts.idempotencyKey ?? null,
+        requestHash: opts.requestHash ?? null,
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      // A concurrent request with the same key or id won the race: answer with its job.
+      const winner = opts.idempotencyKey
+        ? await this.records.findByIdempotencyKey(tenantId, opts.idempotencyKey)
+        : await this.records.findForTenant(tenantId, id);
+      if (!winner) throw error;
+      return this.replay(winner, opts.requestHash);
+    }
+    await this.enqueue(record, request, opts);
+    return { record, created: true };
+  }
+
+  private replay(existing: JobEntity, requestHash: string | undefined): Submission {
+    if (requestHash && existing.requestHash && existing.requestHash !== requestHash) {
+      throw new IdempotencyConflictError(existing.id);
+    }
+    return { record: existing, created: false };
+  }
+
+  /** Puts an existing record (a replayed failure BullMQ no longer holds) back on its mailbox. */
+  async reenqueue(record: JobEntity): Promise<void> {
+    const request: JobRequest = {
+      role: record.role,
+      tier: record.tier,
+      input: record.input as JobRequest['input'],
+      priority: record.priority ?? undefined,
+      privacy: record.privacy,
+    };
+    await this.enqueue(record, request, {}, false);
+  }
+
+  private async enqueue(
+    record: JobEntity,
+    request: JobRequest,
+    opts: SubmitOptions,
+    rollback = true,
+  ): Promise<void> {
+    const inline = Buffer.byteLength(JSON.stringify(request.input)) <= INLINE_INPUT_LIMIT_BYTES;
+    const data: JobData = {
+      tenantId: record.tenantId,
+      role: request.role,
+      tier: request.tier,
+      privacy: request.privacy,
+      ...(inline ? { input: request.input } : { inputRef: true }),
+    };
+    const options = bullJobOptions(request.role, {
+      jobId: record.id,
+      priority: request.priority,
+      delay: request.delay,
+      parent: opts.parent,
+    });
+    try {
+      await this.queues.get(request.role, request.tier).add(request.role, data, options);
+    } catch (error) {
+      if (rollback) await this.records.remove(record.id).catch(() => undefined);
+      throw new EnqueueFailedError(error);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+// TypeORM migrations, in order. The schema comes only from these, never from `synchronize`.
+import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
+
+export const MIGRATIONS = [InitialSchema1763700000000];
