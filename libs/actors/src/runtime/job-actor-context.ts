@@ -1,0 +1,125 @@
+import {
+  jobDefinition,
+  type JobData,
+  type JobInput,
+  type Role,
+  type Usage,
+} from '@switchboard/catalogue';
+import type { LlmClient } from '@switchboard/llm';
+import { JobRecordsRepository } from '@switchboard/persistence';
+import type { JobSubmissionService } from '@switchboard/queue';
+import { WaitingChildrenError, type Job } from 'bullmq';
+import { ChildJobsFailedError, NonRetryableError } from '../actor-errors';
+import type { ActorContext, ActorMessage, ChildResults, ChildSpec, SendOptions } from '../actor.types';
+import { deterministicUuid } from './deterministic-id';
+import { StepJournal } from './step-journal';
+import { MeteredLlm } from './usage-meter';
+
+export interface ContextDeps {
+  job: Job<JobData>;
+  token: string | undefined;
+  message: ActorMessage<Role>;
+  llm: LlmClient;
+  signal: AbortSignal;
+  submission: JobSubmissionService;
+  records: JobRecordsRepository;
+}
+
+/** The `ctx` an actor's handler gets for one run of one job. */
+export class JobActorContext implements ActorContext {
+  readonly llm: MeteredLlm;
+  readonly signal: AbortSignal;
+  private readonly journal: StepJournal;
+
+  constructor(private readonly deps: ContextDeps) {
+    this.journal = new StepJournal([...((deps.job.data.steps ?? []) as never[])]);
+    this.llm = new MeteredLlm(deps.llm, this.journal);
+    this.signal = deps.signal;
+  }
+
+  usage(): Usage {
+    return this.llm.usage();
+  }
+
+  async send<R extends Role>(role: R, input: JobInput<R>, opts: SendOptions = {}): Promise<{ jobId: string }> {
+    const replayed = this.journal.replay('send');
+    if (replayed) return { jobId: replayed.jobId };
+    const jobId = this.childId(this.journal.position, 0);
+    await this.submitChild({ role, input, tier: opts.tier } as ChildSpec, jobId, opts);
+    this.journal.record({ kind: 'send', jobId });
+    return { jobId };
+  }
+
+  async spawnAndWait<const C extends readonly ChildSpec[]>(children: C): Promise<ChildResults<C>> {
+    const { job, token } = this.deps;
+    let replayed = this.journal.replay('spawn');
+    if (!replayed) {
+      const position = this.journal.position;
+      const childIds = children.map((_, k) => this.childId(position, k));
+      // Journal first: if we crash after submitting, the replay finds the same child ids.
+      this.journal.record({ kind: 'spawn', childIds });
+      await job.updateData({ ...job.data, steps: this.journal.toJSON() });
+      const parent = { id: job.id as string, queue: job.queueQualifiedName };
+      for (const [k, child] of children.entries()) {
+        await this.submitChild(child, childIds[k], {}, parent);
+      }
+      replayed = { kind: 'spawn', childIds };
+    }
+    if (!token) throw new Error('spawnAndWait needs the worker lock token');
+    if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+    return (await this.collect(replayed.childIds)) as ChildResults<C>;
+  }
+
+  async progress(value: number | Record<string, unknown>): Promise<void> {
+    await this.deps.job.updateProgress(value);
+    await this.deps.records.setProgress(this.deps.message.jobId, value);
+  }
+
+  private childId(position: number, k: number): string {
+    return deterministicUuid(`${this.deps.message.jobId}:${position}:${k}`);
+  }
+
+  private async submitChild(
+    child: ChildSpec,
+    id: string,
+    opts: SendOptions,
+    parent?: { id: string; queue: string },
+  ): Promise<void> {
+    const parsed = jobDefinition(child.role).input.safeParse(child.input);
+    if (!parsed.success) {
+      throw new NonRetryableError(`Invalid input for child '${child.role}': ${parsed.error.message}`, 'invalid-child-input');
+    }
+    const { message } = this.deps;
+    await this.deps.submission.submit(
+      message.tenantId,
+      {
+        role: child.role,
+        tier: child.tier ?? opts.tier ?? message.tier,
+        input: parsed.data as JobInput<Role>,
+        // A private job's children stay private.
+        privacy: message.privacy,
+        priority: opts.priority,
+        delay: opts.delay,
+      },
+      { id, parent },
+    );
+  }
+
+  private async collect(childIds: string[]): Promise<unknown[]> {
+    const { job } = this.deps;
+    const values = await job.getChildrenValues();
+    const failures = await job.getIgnoredChildrenFailures();
+    const byId = (map: Record<string, unknown>, id: string) =>
+      Object.entries(map).find(([key]) => key.endsWith(`:${id}`));
+    const failed = childIds.flatMap((id) => {
+      const failure = byId(failures, id);
+      return failure ? [`${id}: ${String(failure[1])}`] : [];
+    });
+    if (failed.length > 0) throw new ChildJobsFailedError(failed);
+    return childIds.map((id) => {
+      const value = byId(values, id);
+      if (!value) throw new ChildJobsFailedError([`${id}: no result`]);
+      return value[1];
+    });
+  }
+}
