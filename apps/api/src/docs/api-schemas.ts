@@ -1,0 +1,74 @@
+import { JOB_STATUSES, ROLES, TIERS, openApiSchemaName } from '@switchboard/catalogue';
+import { ref } from './openapi-refs';
+
+const nullable = (schema: Record<string, unknown>) => ({ ...schema, nullable: true });
+const timestamp = { type: 'string', format: 'date-time' };
+
+/** Schemas of the API's own envelopes; role payloads come from the catalogue. */
+export function apiSchemas(): Record<string, Record<string, unknown>> {
+  return {
+    Job: {
+      type: 'object',
+      required: ['id', 'role', 'tier', 'status', 'attempts', 'usage', 'createdAt', 'links'],
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        role: { type: 'string', enum: [...ROLES] },
+        tier: { type: 'integer', enum: [...TIERS] },
+        status: { type: 'string', enum: [...JOB_STATUSES] },
+        privacy: { type: 'boolean' },
+        priority: nullable({ type: 'integer' }),
+        delay: nullable({ type: 'integer', description: 'milliseconds' }),
+        parentId: nullable({ type: 'string', format: 'uuid' }),
+        progress: nullable({ description: 'number or object set by the actor' }),
+        result: nullable({ oneOf: ROLES.map((r) => ref(openApiSchemaName(r, 'Result'))) }),
+        error: nullable({
+          type: 'object',
+          properties: { message: { type: 'string' }, code: { type: 'string' }, retryable: { type: 'boolean' } },
+        }),
+        attempts: {
+          type: 'object',
+          properties: { made: { type: 'integer' }, max: { type: 'integer' } },
+        },
+        usage: {
+          type: 'object',
+          properties: {
+            inputTokens: { type: 'integer' },
+            outputTokens: { type: 'integer' },
+            costMicros: { type: 'integer', description: 'micro-dollars (1e-6 USD)' },
+          },
+        },
+        createdAt: timestamp,
+        startedAt: nullable(timestamp),
+        finishedAt: nullable(timestamp),
+        links: {
+          type: 'object',
+          properties: { self: { type: 'string' }, cancel: { type: 'string' }, retry: { type: 'string' } },
+        },
+      },
+    },
+    JobPage: {
+      type: 'object',
+      properties: {
+        data: { type: 'array', items: ref('Job') },
+        nextCursor: nullable({ type: 'string', description: 'pass as ?cursor= for the next page' }),
+      },
+    },
+    Problem: {
+      type: 'object',
+      description: 'RFC 9457 problem details',
+      required: ['type', 'title', 'status', 'detail', 'code'],
+      properties: {
+        type: { type: 'string', format: 'uri' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        instance: { type: 'string' },
+        code: { type: 'string', description: 'stable machine-readable code' },
+        errors: {
+          type: 'array',
+          items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  };
+}

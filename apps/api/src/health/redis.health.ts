@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { QUEUE_REDIS } from '@switchboard/queue';
+import type Redis from 'ioredis';
+
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    @Inject(QUEUE_REDIS) private readonly redis: Redis,
+    private readonly health: HealthIndicatorService,
+  ) {}
+
+  async ping(key: string) {
+    const check = this.health.check(key);
+    try {
+      const reply = await Promise.race([
+        this.redis.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+      ]);
+      return reply === 'PONG' ? check.up() : check.down({ message: `unexpected reply ${reply}` });
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    }
+  }
+}

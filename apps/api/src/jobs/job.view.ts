@@ -1,0 +1,48 @@
+import type { JobStatus, Role, Tier, Usage } from '@switchboard/catalogue';
+import type { JobEntity, JobErrorInfo } from '@switchboard/persistence';
+
+/** A job as clients see it. Money is integer micro-dollars. */
+export interface JobView {
+  id: string;
+  role: Role;
+  tier: Tier;
+  status: JobStatus;
+  privacy: boolean;
+  priority: number | null;
+  delay: number | null;
+  parentId: string | null;
+  progress: unknown;
+  result: unknown;
+  error: JobErrorInfo | null;
+  attempts: { made: number; max: number };
+  usage: Usage;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  links: { self: string; cancel: string; retry: string };
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toJobView(job: JobEntity, live?: { progress: unknown } | null): JobView {
+  const self = `/v1/jobs/${job.id}`;
+  return {
+    id: job.id,
+    role: job.role,
+    tier: job.tier,
+    status: job.status,
+    privacy: job.privacy,
+    priority: job.priority,
+    delay: job.delayMs,
+    parentId: job.parentId,
+    progress: live?.progress ?? job.progress ?? null,
+    result: job.result ?? null,
+    error: job.error,
+    attempts: { made: job.attemptsMade, max: job.maxAttempts },
+    usage: { inputTokens: job.inputTokens, outputTokens: job.outputTokens, costMicros: job.costMicros },
+    createdAt: job.createdAt.toISOString(),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+    links: { self, cancel: `${self}/cancel`, retry: `${self}/retry` },
+  };
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@switchboard/auth';
+import { ROLES, openApiSchemaName } from '@switchboard/catalogue';
+import type { Response } from 'express';
+import { problemResponses, ref } from '../docs/openapi-refs';
+import type { JobView } from './job.view';
+import { JobsService } from './jobs.service';
+
+@ApiTags('jobs')
+@ApiSecurity('apiKey')
+@UseGuards(ApiKeyGuard)
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Submit a job to the mailbox of its role and tier' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat it to get the same job back' })
+  @ApiBody({
+    schema: {
+      oneOf: ROLES.map((r) => ref(openApiSchemaName(r, 'JobRequest'))),
+      discriminator: { propertyName: 'role' },
+    },
+  })
+  @ApiResponse({ status: 202, description: 'Accepted and enqueued', schema: ref('Job') })
+  @ApiResponse({ status: 200, description: 'Same Idempotency-Key: the existing job', schema: ref('Job') })
+  @ApiResponse(problemResponses(400, 401, 413, 422, 429, 503))
+  async submit(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<JobView> {
+    const { job, created } = await this.jobs.submit(principal.tenantId, body, idempotencyKey);
+    res.status(created ? 202 : 200).location(job.links.self);
+    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    return job;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's jobs, newest first; filter by status, role and tier" })
+  @ApiResponse({ status: 200, schema: ref('JobPage') })
+  @ApiResponse(problemResponses(400, 401, 429))
+  list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<{ data: JobView[]; nextCursor: string | null }> {
+    return this.jobs.list(principal.tenantId, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Status, progress, result, error, attempts and timestamps of a job' })
+  @ApiResponse({ status: 200, schema: ref('Job') })
+  @ApiResponse(problemResponses(401, 404, 429))
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<JobView> {
+    return this.jobs.get(principal.tenantId, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a waiting or delayed job' })
+  @ApiResponse({ status: 200, schema: ref('Job') })
+  @ApiResponse(problemResponses(401, 404, 409, 429))
+  cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<JobView> {
+    return this.jobs.cancel(principal.tenantId, id);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Replay a failed job with a fresh set of attempts' })
+  @ApiResponse({ status: 202, schema: ref('Job') })
+  @ApiResponse(problemResponses(401, 404, 409, 429))
+  retry(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<JobView> {
+    return this.jobs.retry(principal.tenantId, id);
+  }
+}

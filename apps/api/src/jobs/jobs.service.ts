@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { parseJobRequest, type Tier } from '@switchboard/catalogue';
+import { JobRecordsRepository, decodeJobCursor, type JobEntity } from '@switchboard/persistence';
+import { EnqueueFailedError, IdempotencyConflictError, JobControlService, JobSubmissionService } from '@switchboard/queue';
+import { createHash } from 'node:crypto';
+import { ProblemException } from '../problems/problem';
+import { toFieldErrors } from './field-errors';
+import { toJobView, type JobView } from './job.view';
+import { listJobsQuerySchema } from './list-jobs.query';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** HTTP-facing job operations: validation, tenant scoping and problem mapping. */
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly records: JobRecordsRepository,
+    private readonly submission: JobSubmissionService,
+    private readonly control: JobControlService,
+  ) {}
+
+  async submit(tenantId: string, body: unknown, idempotencyKey?: string): Promise<{ job: JobView; created: boolean }> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ProblemException(400, 'invalid-idempotency-key', 'Idempotency-Key must be 1-255 visible ASCII characters.');
+    }
+    const parsed = parseJobRequest(body);
+    if (!parsed.ok) {
+      const { problem } = parsed;
+      if (problem.kind === 'unknown-role-or-tier') {
+        throw new ProblemException(400, 'unknown-role-or-tier', problem.detail, {
+          validRoles: problem.validRoles,
+          validTiers: problem.validTiers,
+        });
+      }
+      throw new ProblemException(422, 'invalid-input', toFieldErrors(problem.errors).detail, {
+        errors: problem.errors,
+      });
+    }
+    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    try {
+      const { record, created } = await this.submission.submit(tenantId, parsed.request, { idempotencyKey, requestHash });
+      return { job: toJobView(record), created };
+    } catch (error) {
+      if (error instanceof IdempotencyConflictError) {
+        throw new ProblemException(422, 'idempotency-key-reused', error.message, { jobId: error.existingJobId });
+      }
+      if (error instanceof EnqueueFailedError) {
+        throw new ProblemException(503, 'queue-unavailable', 'The queue is unavailable; nothing was created. Try again.');
+      }
+      throw error;
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<JobView> {
+    const record = await this.find(tenantId, id);
+    return toJobView(record, await this.control.live(record));
+  }
+
+  async list(tenantId: string, query: unknown): Promise<{ data: JobView[]; nextCursor: string | null }> {
+    const parsed = listJobsQuerySchema.safeParse(query);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', message: i.message }));
+      throw new ProblemException(400, 'invalid-query', toFieldErrors(errors).detail, { errors });
+    }
+    const { cursor, tier, ...rest } = parsed.data;
+    if (cursor && !decodeJobCursor(cursor)) {
+      throw new ProblemException(400, 'invalid-query', 'The cursor is not one this API gave out.');
+    }
+    const page = await this.records.list(tenantId, { ...rest, tier: tier as Tier | undefined, cursor });
+    return { data: page.items.map((j) => toJobView(j)), nextCursor: page.nextCursor };
+  }
+
+  async cancel(tenantId: string, id: string): Promise<JobView> {
+    const record = await this.find(tenantId, id);
+    const outcome = await this.control.cancel(record);
+    switch (outcome) {
+      case 'cancelled':
+        return this.get(tenantId, id);
+      case 'running':
+        throw new ProblemException(409, 'job-running', 'The job is running; only waiting and delayed jobs can be cancelled for now.');
+      case 'finished':
+        throw new ProblemException(409, 'job-finished', `The job has already finished (${record.status}).`);
+    }
+  }
+
+  async retry(tenantId: string, id: string): Promise<JobView> {
+    const record = await this.find(tenantId, id);
+    const outcome = await this.control.retry(record);
+    if (outcome === 'not-failed') {
+      throw new ProblemException(409, 'job-not-failed', `Only failed jobs can be retried; this one is ${record.status}.`);
+    }
+    return this.get(tenantId, id);
+  }
+
+  /** Another tenant's job and a missing job answer alike: 404, nothing leaked. */
+  async find(tenantId: string, id: string): Promise<JobEntity> {
+    const record = await this.records.findForTenant(tenantId, id);
+    if (!record) throw new ProblemException(404, 'not-found', `No job ${id}.`);
+    return record;
+  }
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigError, loadConfig } from '@switchboard/config';
+import { MaskingLogger } from '@switchboard/observability';
+import { ApiModule } from './api.module';
+import { setupOpenApi } from './docs/openapi';
+import { jsonBody } from './problems/json-body.middleware';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = new MaskingLogger('Api', config.app.logLevel, config.app.production);
+  logger.setSecrets(config.secrets());
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { logger, bodyParser: false });
+  app.use(jsonBody(config.http.bodyLimitBytes));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  setupOpenApi(app);
+  await app.listen(config.http.port, config.http.host);
+  logger.log(`API listening on ${await app.getUrl()} (docs at /docs, Bull Board at /admin/queues)`);
+}
+
+bootstrap().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+  process.stderr.write(`api failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import { HttpException } from '@nestjs/common';
+
+/** Stable problem codes; `type` is derived from them. See docs/problems.md. */
+export type ProblemCode =
+  | 'malformed-json'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'unknown-role-or-tier'
+  | 'invalid-input'
+  | 'invalid-query'
+  | 'invalid-idempotency-key'
+  | 'idempotency-key-reused'
+  | 'missing-api-key'
+  | 'invalid-api-key'
+  | 'admin-credential-required'
+  | 'rate-limited'
+  | 'not-found'
+  | 'job-running'
+  | 'job-finished'
+  | 'job-not-failed'
+  | 'conflict'
+  | 'queue-unavailable'
+  | 'internal-error';
+
+export const PROBLEM_BASE = 'https://switchboard.dev/problems/';
+
+/** Throw this for any refusal: the filter renders it as RFC 9457 problem+json. */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    code: ProblemCode | (string & {}),
+    detail: string, extensions: Record<string, unknown> = {}) {
+    super({ code, detail, ...extensions }, status);
+  }
+}

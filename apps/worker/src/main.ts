@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@switchboard/config';
+import { MaskingLogger } from '@switchboard/observability';
+import { WorkerModule } from './worker.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = new MaskingLogger('Worker', config.app.logLevel, config.app.production);
+  logger.setSecrets(config.secrets());
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  logger.log(`worker ready (pid ${process.pid})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+  process.stderr.write(`worker failed to start: ${message}\n`);
+  process.exit(1);
+});

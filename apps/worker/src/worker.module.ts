@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ActorsModule } from '@switchboard/actors';
+import { ConfigModule } from '@switchboard/config';
+import { PersistenceModule } from '@switchboard/persistence';
+import { QueueModule } from '@switchboard/queue';
+import { PoolsService } from './pools.service';
+
+@Module({
+  imports: [ConfigModule, PersistenceModule.forRoot('switchboard-worker'), QueueModule, ActorsModule],
+  providers: [PoolsService],
+})
+export class WorkerModule {}
