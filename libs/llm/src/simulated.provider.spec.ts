@@ -29,6 +29,11 @@ describe('SimulatedProvider', () => {
     }
   });
 
+  it('fails on request, for exercising retries', async () => {
+    const call = provider.chat({ messages: [{ role: 'user', content: 'x [[simulate:error]]' }] }, { tier: 1, privacy: false });
+    await expect(call).rejects.toThrow(/simulated provider error/);
+  });
+
   it('stops when the signal aborts', async () => {
     const slow = new SimulatedProvider({ ...loadConfig({}).llm, simulatedLatencyMs: 10_000 });
     const controller = new AbortController();

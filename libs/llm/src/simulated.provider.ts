@@ -2,6 +2,7 @@ import type { LlmConfig } from '@switchboard/config';
 import { abortableSleep } from './abortable-sleep';
 import type { LlmProvider, LlmRequest, LlmResponse, LlmRouting, LlmStreamEvent } from './llm.types';
 import { SIMULATED_MODELS, costMicros } from './simulated-models';
+import { SimulatedProviderError, wantsSimulatedError } from './simulated-directives';
 import { simulatedWords } from './simulated-text';
 import { estimateMessageTokens } from './token-count';
 
@@ -32,6 +33,7 @@ export class SimulatedProvider implements LlmProvider {
       request.maxTokens ?? DEFAULT_MAX_TOKENS,
     );
     await abortableSleep(this.config.simulatedLatencyMs, routing.signal);
+    if (wantsSimulatedError(request.messages)) throw new SimulatedProviderError();
     const perTokenMs = 1000 / this.config.simulatedTokensPerSecond;
     let owed = 0;
     for (let i = 0; i < words.length; i++) {

@@ -1,0 +1,35 @@
+import { startApps, type AppProcess } from '../support/app-process';
+import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
+import { createTestEnv, type TestEnv } from '../support/test-env';
+
+describe('a job from submission to result', () => {
+  let env: TestEnv;
+  let apps: { api: AppProcess; worker: AppProcess };
+  let http: Http;
+  let key: string;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    apps = await startApps(env.env);
+    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
+    ({ key } = await createTenant(http, 'acme'));
+  });
+
+  afterAll(async () => {
+    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
+    await env?.cleanup();
+  });
+
+  it('submits, processes and reads the result', async () => {
+    const submitted = await http('POST', '/v1/jobs', { key, body: { role: 'chat', tier: 1, input: chatInput() } });
+    expect(submitted.status).toBe(202);
+    expect(submitted.headers.get('location')).toBe(`/v1/jobs/${submitted.body.id}`);
+    const job = await waitForJob(http, key, submitted.body.id);
+    expect(job.status).toBe('completed');
+    expect(job.result.provider).toBe('simulated');
+    expect(job.result.text).toMatch(/^Simulated:/);
+    expect(job.usage.outputTokens).toBe(job.result.usage.outputTokens);
+    expect(job.attempts).toEqual({ made: 1, max: 3 });
+    expect(apps.worker.output.some((l) => l.includes(`end agent.chat.t1 ${job.id} attempt 1 completed in`))).toBe(true);
+  });
+});
