@@ -2,7 +2,16 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LIBS = ['actors', 'auth', 'catalogue', 'config', 'llm', 'observability', 'persistence', 'queue'];
+const LIBS = [
+  'actors',
+  'auth',
+  'catalogue',
+  'config',
+  'llm',
+  'observability',
+  'persistence',
+  'queue',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'eslint.config.mjs'] },
@@ -15,10 +24,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unsafe-enum-comparison': 'off',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports only.' },
@@ -33,7 +48,8 @@ export default tseslint.config(
             },
             {
               group: LIBS.flatMap((l) => [`**/libs/${l}/**`, `**/libs/${l}`]),
-              message: 'Import a lib through its alias (@switchboard/<lib>), never by relative path.',
+              message:
+                'Import a lib through its alias (@switchboard/<lib>), never by relative path.',
             },
             { group: ['**/apps/**'], message: 'Libs and tests never import an app.' },
           ],

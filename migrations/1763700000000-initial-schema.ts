@@ -53,7 +53,9 @@ export class InitialSchema1763700000000 implements MigrationInterface {
       `CREATE UNIQUE INDEX jobs_idempotency_idx ON jobs (tenant_id, idempotency_key)
        WHERE idempotency_key IS NOT NULL`,
     );
-    await q.query(`CREATE INDEX jobs_tenant_created_idx ON jobs (tenant_id, created_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX jobs_tenant_created_idx ON jobs (tenant_id, created_at DESC, id DESC)`,
+    );
     await q.query(
       `CREATE INDEX jobs_tenant_status_idx ON jobs (tenant_id, status, created_at DESC, id DESC)`,
     );

@@ -43,7 +43,11 @@ async function main(): Promise<void> {
     }
     if (!env.DATABASE_URL) {
       log('DATABASE_URL is not set: starting an embedded PostgreSQL');
-      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), database: 'switchboard', log });
+      const pg = await startEmbeddedPostgres({
+        dataDir: join(dataDir, 'postgres'),
+        database: 'switchboard',
+        log,
+      });
       services.push(pg);
       env.DATABASE_URL = pg.url;
       embedded.push(`PostgreSQL ${pg.url}`);
@@ -64,7 +68,9 @@ async function main(): Promise<void> {
     supervisor.start('worker');
     const url = config.http.publicUrl;
     await waitForHttp(`${url}/health/ready`);
-    process.stdout.write(`${banner({ url, apiKey, adminToken: config.auth.adminToken, embedded })}\n`);
+    process.stdout.write(
+      `${banner({ url, apiKey, adminToken: config.auth.adminToken, embedded })}\n`,
+    );
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : (error as Error).message;
     process.stderr.write(`\nnpm start failed: ${message}\n`);

@@ -1,5 +1,10 @@
 /** What a newcomer needs after `npm start`: where things are and a curl line that works. */
-export function banner(opts: { url: string; apiKey: string; adminToken: string; embedded: string[] }): string {
+export function banner(opts: {
+  url: string;
+  apiKey: string;
+  adminToken: string;
+  embedded: string[];
+}): string {
   const body = JSON.stringify({
     role: 'chat',
     tier: 1,

@@ -25,7 +25,9 @@ export class DevCredentialsFile {
 
   constructor(dataDir: string) {
     this.path = join(dataDir, 'dev-credentials.json');
-    this.data = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as DevCredentials) : {};
+    this.data = existsSync(this.path)
+      ? (JSON.parse(readFileSync(this.path, 'utf8')) as DevCredentials)
+      : {};
   }
 
   adminToken(): string {
@@ -36,11 +38,16 @@ export class DevCredentialsFile {
 
   /** The dev tenant's API key: the saved one if it still works, else a new one. */
   async apiKey(): Promise<string> {
-    const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+    const app = await NestFactory.createApplicationContext(CliModule, {
+      logger: ['error', 'warn'],
+    });
     try {
-      if (this.data.apiKey && (await isLive(app.get(DataSource), this.data.apiKey))) return this.data.apiKey;
+      if (this.data.apiKey && (await isLive(app.get(DataSource), this.data.apiKey)))
+        return this.data.apiKey;
       const tenants = app.get(TenantsService);
-      const tenant = (await tenants.findTenantByName(DEV_TENANT)) ?? (await tenants.createTenant(DEV_TENANT, 'npm-start'));
+      const tenant =
+        (await tenants.findTenantByName(DEV_TENANT)) ??
+        (await tenants.createTenant(DEV_TENANT, 'npm-start'));
       this.data.apiKey = (await tenants.createApiKey(tenant.id, 'dev', 'npm-start')).key;
       this.save();
       return this.data.apiKey;

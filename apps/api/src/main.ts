@@ -11,7 +11,10 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = new MaskingLogger('Api', config.app.logLevel, config.app.production);
   logger.setSecrets(config.secrets());
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, {
+    logger,
+    bodyParser: false,
+  });
   app.use(jsonBody(config.http.bodyLimitBytes));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -22,7 +25,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+  const message =
+    error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
   process.stderr.write(`api failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -9,12 +9,14 @@ async function bootstrap(): Promise<void> {
   const logger = new MaskingLogger('Worker', config.app.logLevel, config.app.production);
   logger.setSecrets(config.secrets());
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // useProcessExit: after a graceful shutdown exit 0, rather than re-raising the signal (143).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   logger.log(`worker ready (pid ${process.pid})`);
 }
 
 bootstrap().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+  const message =
+    error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
   process.stderr.write(`worker failed to start: ${message}\n`);
   process.exit(1);
 });

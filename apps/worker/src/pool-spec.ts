@@ -37,12 +37,15 @@ export function parsePools(value: string): PoolSpec[] {
       const regexp = globToRegExp(pattern);
       const matching = ALL_MAILBOXES.filter((m) => regexp.test(m));
       if (matching.length === 0) {
-        throw new Error(`WORKER_POOLS: '${pattern}' matches no mailbox (they look like agent.coder.t1)`);
+        throw new Error(
+          `WORKER_POOLS: '${pattern}' matches no mailbox (they look like agent.coder.t1)`,
+        );
       }
       const mailboxes = matching.filter((m) => !taken.has(m));
       mailboxes.forEach((m) => taken.add(m));
       const spec: PoolSpec = { pattern, concurrency: Number(concurrency ?? 1), mailboxes };
-      if (spec.concurrency < 1) throw new Error(`WORKER_POOLS: concurrency of '${pattern}' must be at least 1`);
+      if (spec.concurrency < 1)
+        throw new Error(`WORKER_POOLS: concurrency of '${pattern}' must be at least 1`);
       if (max && duration) spec.limiter = { max: Number(max), duration: Number(duration) };
       return spec;
     });

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { JobRunner } from '@switchboard/actors';
 import type { JobData } from '@switchboard/catalogue';
 import { Config } from '@switchboard/config';
@@ -8,7 +13,8 @@ import { parsePools, type PoolSpec } from './pool-spec';
 
 const FORCE_AFTER_HAND_BACK_MS = 5000;
 
-const sleep = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref());
+const sleep = (ms: number) =>
+  new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref());
 
 /**
  * The BullMQ workers of this process, one per mailbox that WORKER_POOLS selects. Workers are
@@ -30,7 +36,9 @@ export class PoolsService implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     for (const pool of this.pools) {
       for (const mailbox of pool.mailboxes) this.workers.push(this.createWorker(mailbox, pool));
-      this.logger.log(`pool ${pool.pattern}: ${pool.mailboxes.length} mailboxes, concurrency ${pool.concurrency}`);
+      this.logger.log(
+        `pool ${pool.pattern}: ${pool.mailboxes.length} mailboxes, concurrency ${pool.concurrency}`,
+      );
     }
   }
 
@@ -55,13 +63,19 @@ export class PoolsService implements OnApplicationBootstrap, BeforeApplicationSh
    */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     const grace = this.config.worker.shutdownGraceMs;
-    this.logger.log(`${signal ?? 'shutdown'}: closing ${this.workers.length} workers, ${this.runner.active.size} jobs running, grace ${grace} ms`);
+    this.logger.log(
+      `${signal ?? 'shutdown'}: closing ${this.workers.length} workers, ${this.runner.active.size} jobs running, grace ${grace} ms`,
+    );
     const closing = Promise.all(this.workers.map((w) => w.close()));
     if ((await Promise.race([closing, sleep(grace)])) !== 'timeout') return;
-    this.logger.warn(`grace period over: handing ${this.runner.active.size} running jobs back to the queue`);
+    this.logger.warn(
+      `grace period over: handing ${this.runner.active.size} running jobs back to the queue`,
+    );
     this.runner.active.handBackAll();
     if ((await Promise.race([closing, sleep(FORCE_AFTER_HAND_BACK_MS)])) !== 'timeout') return;
-    this.logger.error('workers did not close after hand-back; forcing (stalled-job recovery takes over)');
+    this.logger.error(
+      'workers did not close after hand-back; forcing (stalled-job recovery takes over)',
+    );
     await Promise.all(this.workers.map((w) => w.close(true)));
   }
 }

@@ -6,7 +6,12 @@ import { QueueModule } from '@switchboard/queue';
 import { PoolsService } from './pools.service';
 
 @Module({
-  imports: [ConfigModule, PersistenceModule.forRoot('switchboard-worker'), QueueModule, ActorsModule],
+  imports: [
+    ConfigModule,
+    PersistenceModule.forRoot('switchboard-worker'),
+    QueueModule,
+    ActorsModule,
+  ],
   providers: [PoolsService],
 })
 export class WorkerModule {}

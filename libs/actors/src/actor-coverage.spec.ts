@@ -18,6 +18,8 @@ describe('checkActorCoverage', () => {
     const found = complete();
     found.set('coder', ['CoderActor', 'OtherCoderActor']);
     expect(() => checkActorCoverage(found)).toThrow(ActorRegistrationError);
-    expect(() => checkActorCoverage(found)).toThrow(/'coder' has 2 handlers: CoderActor, OtherCoderActor/);
+    expect(() => checkActorCoverage(found)).toThrow(
+      /'coder' has 2 handlers: CoderActor, OtherCoderActor/,
+    );
   });
 });

@@ -12,7 +12,8 @@ export function checkActorCoverage(found: ReadonlyMap<Role, readonly string[]>):
   const problems: string[] = [];
   for (const role of ROLES) {
     const classes = found.get(role) ?? [];
-    if (classes.length === 0) problems.push(`role '${role}' has no handler (add @Actor('${role}'))`);
+    if (classes.length === 0)
+      problems.push(`role '${role}' has no handler (add @Actor('${role}'))`);
     if (classes.length > 1) {
       problems.push(`role '${role}' has ${classes.length} handlers: ${classes.join(', ')}`);
     }

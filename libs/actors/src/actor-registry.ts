@@ -15,7 +15,8 @@ export class ActorRegistry implements OnModuleInit {
   onModuleInit(): void {
     const found = new Map<Role, string[]>();
     for (const wrapper of this.discovery.getProviders()) {
-      const { metatype, instance } = wrapper;
+      const metatype = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null;
+      const instance: unknown = wrapper.instance;
       if (!metatype || !instance) continue;
       const role = Reflect.getMetadata(ACTOR_ROLE, metatype) as Role | undefined;
       if (!role) continue;
@@ -28,6 +29,6 @@ export class ActorRegistry implements OnModuleInit {
   handlerFor<R extends Role>(role: R): ActorHandler<R> {
     const handler = this.handlers.get(role);
     if (!handler) throw new Error(`No actor for role '${role}'`);
-    return handler as unknown as ActorHandler<R>;
+    return handler;
   }
 }

@@ -4,6 +4,18 @@ export { ActorsModule, ROLE_ACTORS } from './actors.module';
 export { Actor, ACTOR_ROLE } from './actor.decorator';
 export { ActorRegistry } from './actor-registry';
 export { ActorRegistrationError, checkActorCoverage } from './actor-coverage';
-export { NonRetryableError, JobTimeoutError, HandBackSignal, ChildJobsFailedError } from './actor-errors';
+export {
+  NonRetryableError,
+  JobTimeoutError,
+  HandBackSignal,
+  ChildJobsFailedError,
+} from './actor-errors';
 export { JobRunner } from './runtime/job-runner';
-export type { ActorContext, ActorHandler, ActorMessage, ChildSpec, ChildResults, SendOptions } from './actor.types';
+export type {
+  ActorContext,
+  ActorHandler,
+  ActorMessage,
+  ChildSpec,
+  ChildResults,
+  SendOptions,
+} from './actor.types';

@@ -44,7 +44,9 @@ describe('catalogue', () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok && parsed.problem.kind === 'invalid-input') {
       const fields = parsed.problem.errors.map((e) => e.field);
-      expect(fields).toEqual(expect.arrayContaining(['priority', 'input.criteria', 'input.candidates']));
+      expect(fields).toEqual(
+        expect.arrayContaining(['priority', 'input.criteria', 'input.candidates']),
+      );
     }
   });
 

@@ -36,7 +36,12 @@ export interface FieldProblem {
 
 /** Why a request was refused: `unknown-role-or-tier` answers 400, `invalid-input` 422. */
 export type JobRequestProblem =
-  | { kind: 'unknown-role-or-tier'; detail: string; validRoles: readonly Role[]; validTiers: readonly Tier[] }
+  | {
+      kind: 'unknown-role-or-tier';
+      detail: string;
+      validRoles: readonly Role[];
+      validTiers: readonly Tier[];
+    }
   | { kind: 'invalid-input'; errors: FieldProblem[] };
 
 export function toFieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
@@ -50,14 +55,23 @@ export function parseJobRequest(
   body: unknown,
 ): { ok: true; request: JobRequest } | { ok: false; problem: JobRequestProblem } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, problem: { kind: 'invalid-input', errors: [{ field: '(body)', message: 'must be a JSON object' }] } };
+    return {
+      ok: false,
+      problem: {
+        kind: 'invalid-input',
+        errors: [{ field: '(body)', message: 'must be a JSON object' }],
+      },
+    };
   }
   const { role, tier } = body as { role?: unknown; tier?: unknown };
   if (!isRole(role) || !isTier(tier)) {
     const detail = !isRole(role)
       ? `Unknown role ${JSON.stringify(role ?? null)}. Valid roles: ${ROLES.join(', ')}.`
       : `Unknown tier ${JSON.stringify(tier ?? null)}. Valid tiers: ${TIERS.join(', ')}.`;
-    return { ok: false, problem: { kind: 'unknown-role-or-tier', detail, validRoles: ROLES, validTiers: TIERS } };
+    return {
+      ok: false,
+      problem: { kind: 'unknown-role-or-tier', detail, validRoles: ROLES, validTiers: TIERS },
+    };
   }
   const envelope = envelopeSchema.safeParse(body);
   const input = JOB_CATALOGUE[role].input.safeParse((body as { input?: unknown }).input);
@@ -71,6 +85,6 @@ export function parseJobRequest(
   const { priority, delay, privacy } = envelope.data;
   return {
     ok: true,
-    request: { role, tier, input: input.data as JobInput<Role>, priority, delay, privacy: privacy ?? false },
+    request: { role, tier, input: input.data, priority, delay, privacy: privacy ?? false },
   };
 }

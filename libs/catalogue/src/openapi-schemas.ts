@@ -8,7 +8,7 @@ type JsonSchema = Record<string, unknown>;
 
 const pascal = (role: Role) => role[0].toUpperCase() + role.slice(1);
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as JsonSchema;
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' });
 
 /** The request body of POST /v1/jobs, one variant per role, discriminated by `role`. */
 export function jobRequestVariants(): Record<Role, z.ZodType> {

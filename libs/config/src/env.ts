@@ -10,7 +10,11 @@ export const booleanFromEnv = z
 export const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** A variable that must be set in production and has a development default otherwise. */
-export function requiredInProduction(env: Env, name: string, devDefault: string): string | undefined {
+export function requiredInProduction(
+  env: Env,
+  name: string,
+  devDefault: string,
+): string | undefined {
   const value = env[name];
   if (value !== undefined && value !== '') return value;
   return env.NODE_ENV === 'production' ? undefined : devDefault;

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { requiredInProduction, type Env } from './env';
 
 export const redisSchema = z.object({
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   // A hash tag ({...}) keeps every key of a queue on one Redis Cluster slot.
   QUEUE_PREFIX: z
     .string()

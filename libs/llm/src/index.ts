@@ -6,4 +6,11 @@ export { SimulatedProvider } from './simulated.provider';
 export { SIMULATE_ERROR, SimulatedProviderError } from './simulated-directives';
 export { SIMULATED_MODELS, costMicros } from './simulated-models';
 export { estimateTokens, estimateMessageTokens } from './token-count';
-export type { LlmClient, LlmProvider, LlmRequest, LlmResponse, LlmRouting, LlmStreamEvent } from './llm.types';
+export type {
+  LlmClient,
+  LlmProvider,
+  LlmRequest,
+  LlmResponse,
+  LlmRouting,
+  LlmStreamEvent,
+} from './llm.types';

@@ -1,6 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Config } from '@switchboard/config';
-import type { LlmClient, LlmProvider, LlmRequest, LlmResponse, LlmRouting, LlmStreamEvent } from './llm.types';
+import type {
+  LlmClient,
+  LlmProvider,
+  LlmRequest,
+  LlmResponse,
+  LlmRouting,
+  LlmStreamEvent,
+} from './llm.types';
 import { SimulatedProvider } from './simulated.provider';
 
 /** Refused at boot: production without real providers, or with the simulated one not allowed. */
@@ -33,7 +40,8 @@ export class LlmService implements OnModuleInit {
     const provider = this.provider;
     return {
       chat: (request: LlmRequest): Promise<LlmResponse> => provider.chat(request, routing),
-      stream: (request: LlmRequest): AsyncIterable<LlmStreamEvent> => provider.stream(request, routing),
+      stream: (request: LlmRequest): AsyncIterable<LlmStreamEvent> =>
+        provider.stream(request, routing),
     };
   }
 }

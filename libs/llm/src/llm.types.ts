@@ -25,8 +25,7 @@ export interface LlmResponse {
 }
 
 export type LlmStreamEvent =
-  | { type: 'delta'; text: string }
-  | { type: 'done'; response: LlmResponse };
+  { type: 'delta'; text: string } | { type: 'done'; response: LlmResponse };
 
 /** What an actor sees as `ctx.llm`. */
 export interface LlmClient {

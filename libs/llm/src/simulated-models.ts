@@ -15,7 +15,11 @@ export const SIMULATED_MODELS: Record<Tier, SimulatedModel> = {
 };
 
 /** Integer micro-dollars, rounded up so a call is never free by rounding. */
-export function costMicros(model: SimulatedModel, inputTokens: number, outputTokens: number): number {
+export function costMicros(
+  model: SimulatedModel,
+  inputTokens: number,
+  outputTokens: number,
+): number {
   const total = inputTokens * model.inputMicrosPerMTok + outputTokens * model.outputMicrosPerMTok;
   return Math.ceil(total / 1_000_000);
 }

@@ -4,7 +4,11 @@ import { SimulatedProvider } from './simulated.provider';
 const messages = [{ role: 'user' as const, content: 'Write a haiku about queues' }];
 
 describe('SimulatedProvider', () => {
-  const provider = new SimulatedProvider({ ...loadConfig({}).llm, simulatedLatencyMs: 0, simulatedTokensPerSecond: 1_000_000 });
+  const provider = new SimulatedProvider({
+    ...loadConfig({}).llm,
+    simulatedLatencyMs: 0,
+    simulatedTokensPerSecond: 1_000_000,
+  });
 
   it('is deterministic and counts its tokens', async () => {
     const a = await provider.chat({ messages }, { tier: 1, privacy: false });
@@ -18,7 +22,10 @@ describe('SimulatedProvider', () => {
 
   it('streams the same text it returns, and stops at maxTokens', async () => {
     let streamed = '';
-    for await (const event of provider.stream({ messages, maxTokens: 5 }, { tier: 0, privacy: true })) {
+    for await (const event of provider.stream(
+      { messages, maxTokens: 5 },
+      { tier: 0, privacy: true },
+    )) {
       if (event.type === 'delta') streamed += event.text;
       else {
         expect(event.response.text).toBe(streamed);
@@ -30,7 +37,10 @@ describe('SimulatedProvider', () => {
   });
 
   it('fails on request, for exercising retries', async () => {
-    const call = provider.chat({ messages: [{ role: 'user', content: 'x [[simulate:error]]' }] }, { tier: 1, privacy: false });
+    const call = provider.chat(
+      { messages: [{ role: 'user', content: 'x [[simulate:error]]' }] },
+      { tier: 1, privacy: false },
+    );
     await expect(call).rejects.toThrow(/simulated provider error/);
   });
 

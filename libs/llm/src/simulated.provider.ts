@@ -53,7 +53,11 @@ export class SimulatedProvider implements LlmProvider {
       response: {
         text: words.join(' '),
         finishReason: truncated ? 'length' : 'stop',
-        usage: { inputTokens, outputTokens: words.length, costMicros: costMicros(model, inputTokens, words.length) },
+        usage: {
+          inputTokens,
+          outputTokens: words.length,
+          costMicros: costMicros(model, inputTokens, words.length),
+        },
         model: model.id,
         provider: this.name,
       },

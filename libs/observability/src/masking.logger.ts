@@ -33,7 +33,8 @@ export class MaskingLogger extends ConsoleLogger {
 
   private mask(message: unknown): unknown {
     if (typeof message === 'string') return maskSecrets(message, this.secrets);
-    if (message instanceof Error) return maskSecrets(message.stack ?? message.message, this.secrets);
+    if (message instanceof Error)
+      return maskSecrets(message.stack ?? message.message, this.secrets);
     if (typeof message === 'object' && message !== null) {
       try {
         return JSON.parse(maskSecrets(JSON.stringify(message), this.secrets)) as unknown;

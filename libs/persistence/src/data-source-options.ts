@@ -12,7 +12,10 @@ export const ENTITIES = [TenantEntity, ApiKeyEntity, JobEntity, AuditLogEntity];
  * Options shared by the apps, the CLI and the migration runner. `search_path` points
  * unqualified SQL (the migrations) at the configured schema, so test runs can isolate.
  */
-export function dataSourceOptions(config: DatabaseConfig, applicationName = 'switchboard'): PostgresDataSourceOptions {
+export function dataSourceOptions(
+  config: DatabaseConfig,
+  applicationName = 'switchboard',
+): PostgresDataSourceOptions {
   return {
     type: 'postgres',
     url: config.url,

@@ -3,7 +3,12 @@
 export { PersistenceModule } from './persistence.module';
 export { ENTITIES, dataSourceOptions } from './data-source-options';
 export { runMigrations } from './run-migrations';
-export { JobRecordsRepository, UUID_PATTERN, type JobListFilter, type NewJobRecord } from './job-records.repository';
+export {
+  JobRecordsRepository,
+  UUID_PATTERN,
+  type JobListFilter,
+  type NewJobRecord,
+} from './job-records.repository';
 export { decodeJobCursor, encodeJobCursor } from './job-cursor';
 export { TenantEntity } from './entities/tenant.entity';
 export { ApiKeyEntity } from './entities/api-key.entity';

@@ -75,13 +75,19 @@ export class JobRecordsRepository {
   }
 
   async markActive(id: string, attemptsMade: number): Promise<void> {
-    await this.jobs.update(
-      { id },
-      { status: 'active', attemptsMade, startedAt: () => 'COALESCE(started_at, now())' } as never,
-    );
+    await this.jobs.update({ id }, {
+      status: 'active',
+      attemptsMade,
+      startedAt: () => 'COALESCE(started_at, now())',
+    } as never);
   }
 
-  async markCompleted(id: string, result: unknown, usage: Usage, attemptsMade: number): Promise<void> {
+  async markCompleted(
+    id: string,
+    result: unknown,
+    usage: Usage,
+    attemptsMade: number,
+  ): Promise<void> {
     await this.jobs.update(
       { id },
       {
@@ -98,7 +104,12 @@ export class JobRecordsRepository {
   }
 
   /** `final` failures end the job; others leave it waiting for its next attempt. */
-  async markFailed(id: string, error: JobErrorInfo, attemptsMade: number, final: boolean): Promise<void> {
+  async markFailed(
+    id: string,
+    error: JobErrorInfo,
+    attemptsMade: number,
+    final: boolean,
+  ): Promise<void> {
     await this.jobs.update(
       { id },
       {

@@ -10,7 +10,10 @@ const MIGRATION_LOCK = 734_201;
  * safe when several processes start at once. Returns the names of the migrations applied.
  */
 export async function runMigrations(config: DatabaseConfig): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions(config, 'switchboard-migrate'), poolSize: 2 });
+  const dataSource = new DataSource({
+    ...dataSourceOptions(config, 'switchboard-migrate'),
+    poolSize: 2,
+  });
   await dataSource.initialize();
   // The lock is per session, so take and release it on one dedicated connection.
   const lock = dataSource.createQueryRunner();

@@ -17,14 +17,19 @@ export function bullJobOptions(role: Role, opts: EnqueueOptions): JobsOptions {
     priority: opts.priority,
     delay: opts.delay,
     attempts: defaults.attempts,
-    backoff: { type: 'exponential', delay: defaults.backoff.delayMs, jitter: defaults.backoff.jitter },
+    backoff: {
+      type: 'exponential',
+      delay: defaults.backoff.delayMs,
+      jitter: defaults.backoff.jitter,
+    },
     removeOnComplete: {
       age: defaults.retention.completed.ageSeconds,
       count: defaults.retention.completed.count,
     },
-    removeOnFail: { age: defaults.retention.failed.ageSeconds, count: defaults.retention.failed.count },
-    ...(opts.parent
-      ? { parent: opts.parent, ignoreDependencyOnFailure: true }
-      : {}),
+    removeOnFail: {
+      age: defaults.retention.failed.ageSeconds,
+      count: defaults.retention.failed.count,
+    },
+    ...(opts.parent ? { parent: opts.parent, ignoreDependencyOnFailure: true } : {}),
   };
 }

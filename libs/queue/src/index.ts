@@ -2,9 +2,13 @@
 // (record + enqueue, idempotent), cancel / retry / DLQ replay, and job options from the catalogue.
 export { QueueModule } from './queue.module';
 export { MailboxQueues } from './mailbox-queues.service';
-export { JobSubmissionService, type SubmitOptions, type Submission } from './job-submission.service';
+export {
+  JobSubmissionService,
+  type SubmitOptions,
+  type Submission,
+} from './job-submission.service';
 export { JobControlService, type CancelOutcome, type RetryOutcome } from './job-control.service';
 export { IdempotencyConflictError, EnqueueFailedError } from './submission-errors';
 export { bullJobOptions, type EnqueueOptions } from './bull-job-options';
-export { redisOptionsFromUrl } from './redis-options';
+export { redisOptionsFromUrl, type RedisEndpoint } from './redis-options';
 export { QUEUE_REDIS } from './queue-redis.provider';

@@ -52,7 +52,9 @@ export class JobControlService {
   }
 
   /** BullMQ's view of a job that has not finished: its state and progress. */
-  async live(record: JobEntity): Promise<{ state: JobState | 'unknown'; progress: unknown } | null> {
+  async live(
+    record: JobEntity,
+  ): Promise<{ state: JobState | 'unknown'; progress: unknown } | null> {
     if (FINISHED_STATUSES.includes(record.status)) return null;
     const job = await this.bullJob(record);
     if (!job) return null;

@@ -34,7 +34,11 @@ export class JobSubmissionService {
     private readonly queues: MailboxQueues,
   ) {}
 
-  async submit(tenantId: string, request: JobRequest, opts: SubmitOptions = {}): Promise<Submission> {
+  async submit(
+    tenantId: string,
+    request: JobRequest,
+    opts: SubmitOptions = {},
+  ): Promise<Submission> {
     if (opts.idempotencyKey) {
       const existing = await this.records.findByIdempotencyKey(tenantId, opts.idempotencyKey);
       if (existing) return this.replay(existing, opts.requestHash);

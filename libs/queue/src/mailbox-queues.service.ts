@@ -1,7 +1,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ALL_MAILBOXES, mailboxName, type MailboxName, type Role, type Tier } from '@switchboard/catalogue';
+import {
+  ALL_MAILBOXES,
+  mailboxName,
+  type MailboxName,
+  type Role,
+  type Tier,
+} from '@switchboard/catalogue';
 import type { Queue } from 'bullmq';
 
 /** Every mailbox's Queue, by name. Each gets an error listener, as BullMQ advises. */

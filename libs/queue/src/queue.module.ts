@@ -11,7 +11,11 @@ import { QUEUE_REDIS, QueueRedisCloser, queueRedisProvider } from './queue-redis
 @Module({
   providers: [
     queueRedisProvider,
-    { provide: QueueRedisCloser, inject: [QUEUE_REDIS], useFactory: (r: Redis) => new QueueRedisCloser(r) },
+    {
+      provide: QueueRedisCloser,
+      inject: [QUEUE_REDIS],
+      useFactory: (r: Redis) => new QueueRedisCloser(r),
+    },
   ],
   exports: [QUEUE_REDIS],
 })

@@ -1,7 +1,15 @@
-import type { RedisOptions } from 'ioredis';
+/** The connection fields both ioredis and BullMQ accept. */
+export interface RedisEndpoint {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls?: Record<string, never>;
+}
 
 /** ioredis options from a redis:// or rediss:// URL. */
-export function redisOptionsFromUrl(url: string): RedisOptions {
+export function redisOptionsFromUrl(url: string): RedisEndpoint {
   const parsed = new URL(url);
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
   return {

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AdminGuard, AuthAdminError, TenantsService, type ApiKeyInfo, type CreatedApiKey, type Tenant } from '@switchboard/auth';
+import {
+  AdminGuard,
+  AuthAdminError,
+  TenantsService,
+  type ApiKeyInfo,
+  type CreatedApiKey,
+  type Tenant,
+} from '@switchboard/auth';
 import { z } from 'zod';
 import { problemResponses } from '../docs/openapi-refs';
 import { ProblemException } from '../problems/problem';
@@ -19,7 +26,9 @@ export class AdminController {
   @Post('tenants')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a tenant' })
-  @ApiBody({ schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+  })
   @ApiResponse(problemResponses(400, 401, 409, 422))
   createTenant(@Body() body: unknown): Promise<Tenant> {
     return this.run(() => this.tenants.createTenant(this.name(body), ACTOR));
@@ -34,7 +43,9 @@ export class AdminController {
   @Post('tenants/:tenantId/keys')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an API key; the key is shown in this answer only' })
-  @ApiBody({ schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+  })
   @ApiResponse(problemResponses(400, 401, 404, 422))
   createKey(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<CreatedApiKey> {
     return this.run(() => this.tenants.createApiKey(tenantId, this.name(body), ACTOR));
@@ -57,7 +68,11 @@ export class AdminController {
   private name(body: unknown): string {
     const parsed = nameBody.safeParse(body);
     if (!parsed.success) {
-      throw new ProblemException(422, 'invalid-input', 'The body must be {"name": "<1-100 characters>"}.');
+      throw new ProblemException(
+        422,
+        'invalid-input',
+        'The body must be {"name": "<1-100 characters>"}.',
+      );
     }
     return parsed.data.name;
   }
@@ -66,7 +81,8 @@ export class AdminController {
     try {
       return await action();
     } catch (error) {
-      if (error instanceof AuthAdminError) throw new ProblemException(error.httpStatus, error.code, error.message);
+      if (error instanceof AuthAdminError)
+        throw new ProblemException(error.httpStatus, error.code, error.message);
       throw error;
     }
   }

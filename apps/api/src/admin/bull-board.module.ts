@@ -16,7 +16,11 @@ function requireAdmin(adminToken: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (isAdminRequest(req.headers.authorization, adminToken)) return next();
     const problem = toProblem(
-      new ProblemException(401, 'admin-credential-required', 'Bull Board needs the admin credential (ADMIN_TOKEN).'),
+      new ProblemException(
+        401,
+        'admin-credential-required',
+        'Bull Board needs the admin credential (ADMIN_TOKEN).',
+      ),
       req.originalUrl.split('?')[0],
     );
     res.status(401).setHeader('WWW-Authenticate', ADMIN_AUTH_CHALLENGE);

@@ -33,10 +33,17 @@ export class DlqController {
   @ApiBody({
     schema: {
       oneOf: [
-        { type: 'object', properties: { ids: { type: 'array', items: { type: 'string', format: 'uuid' } } } },
         {
           type: 'object',
-          properties: { role: { type: 'string' }, tier: { type: 'integer' }, limit: { type: 'integer' } },
+          properties: { ids: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+        },
+        {
+          type: 'object',
+          properties: {
+            role: { type: 'string' },
+            tier: { type: 'integer' },
+            limit: { type: 'integer' },
+          },
         },
       ],
     },

@@ -4,7 +4,7 @@ import { JobRecordsRepository } from '@switchboard/persistence';
 import { JobControlService } from '@switchboard/queue';
 import { ProblemException } from '../problems/problem';
 import { toFieldErrors } from '../jobs/field-errors';
-import { replayRequestSchema } from './replay-request';
+import { parseReplayRequest } from './replay-request';
 
 export interface ReplayReport {
   replayed: string[];
@@ -20,7 +20,7 @@ export class DlqService {
   ) {}
 
   async replay(tenantId: string, body: unknown): Promise<ReplayReport> {
-    const parsed = replayRequestSchema.safeParse(body ?? {});
+    const parsed = parseReplayRequest(body ?? {});
     if (!parsed.success) {
       const errors = toFieldProblems(parsed.error);
       throw new ProblemException(422, 'invalid-input', toFieldErrors(errors).detail, { errors });
@@ -29,9 +29,14 @@ export class DlqService {
     const ids =
       'ids' in request
         ? request.ids
-        : (await this.records.list(tenantId, { status: 'failed', role: request.role, tier: request.tier, limit: request.limit })).items.map(
-            (j) => j.id,
-          );
+        : (
+            await this.records.list(tenantId, {
+              status: 'failed',
+              role: request.role,
+              tier: request.tier,
+              limit: request.limit,
+            })
+          ).items.map((j) => j.id);
     const report: ReplayReport = { replayed: [], skipped: [] };
     for (const id of ids) {
       const record = await this.records.findForTenant(tenantId, id);

@@ -23,7 +23,11 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
         result: nullable({ oneOf: ROLES.map((r) => ref(openApiSchemaName(r, 'Result'))) }),
         error: nullable({
           type: 'object',
-          properties: { message: { type: 'string' }, code: { type: 'string' }, retryable: { type: 'boolean' } },
+          properties: {
+            message: { type: 'string' },
+            code: { type: 'string' },
+            retryable: { type: 'boolean' },
+          },
         }),
         attempts: {
           type: 'object',
@@ -42,7 +46,11 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
         finishedAt: nullable(timestamp),
         links: {
           type: 'object',
-          properties: { self: { type: 'string' }, cancel: { type: 'string' }, retry: { type: 'string' } },
+          properties: {
+            self: { type: 'string' },
+            cancel: { type: 'string' },
+            retry: { type: 'string' },
+          },
         },
       },
     },
@@ -66,7 +74,10 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
         code: { type: 'string', description: 'stable machine-readable code' },
         errors: {
           type: 'array',
-          items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+          items: {
+            type: 'object',
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+          },
         },
       },
     },

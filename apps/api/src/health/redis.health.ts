@@ -13,9 +13,11 @@ export class RedisHealthIndicator {
   async ping(key: string) {
     const check = this.health.check(key);
     try {
-      const reply = await Promise.race([
+      const reply: string = await Promise.race([
         this.redis.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('timeout')), 2000).unref(),
+        ),
       ]);
       return reply === 'PONG' ? check.up() : check.down({ message: `unexpected reply ${reply}` });
     } catch (error) {

@@ -39,7 +39,11 @@ export function toJobView(job: JobEntity, live?: { progress: unknown } | null): 
     result: job.result ?? null,
     error: job.error,
     attempts: { made: job.attemptsMade, max: job.maxAttempts },
-    usage: { inputTokens: job.inputTokens, outputTokens: job.outputTokens, costMicros: job.costMicros },
+    usage: {
+      inputTokens: job.inputTokens,
+      outputTokens: job.outputTokens,
+      costMicros: job.costMicros,
+    },
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),

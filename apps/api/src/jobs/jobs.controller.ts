@@ -1,5 +1,23 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@switchboard/auth';
 import { ROLES, openApiSchemaName } from '@switchboard/catalogue';
 import type { Response } from 'express';
@@ -17,7 +35,11 @@ export class JobsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a job to the mailbox of its role and tier' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat it to get the same job back' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Repeat it to get the same job back',
+  })
   @ApiBody({
     schema: {
       oneOf: ROLES.map((r) => ref(openApiSchemaName(r, 'JobRequest'))),
@@ -25,7 +47,11 @@ export class JobsController {
     },
   })
   @ApiResponse({ status: 202, description: 'Accepted and enqueued', schema: ref('Job') })
-  @ApiResponse({ status: 200, description: 'Same Idempotency-Key: the existing job', schema: ref('Job') })
+  @ApiResponse({
+    status: 200,
+    description: 'Same Idempotency-Key: the existing job',
+    schema: ref('Job'),
+  })
   @ApiResponse(problemResponses(400, 401, 413, 422, 429, 503))
   async submit(
     @CurrentPrincipal() principal: Principal,
@@ -40,10 +66,15 @@ export class JobsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's jobs, newest first; filter by status, role and tier" })
+  @ApiOperation({
+    summary: "List the tenant's jobs, newest first; filter by status, role and tier",
+  })
   @ApiResponse({ status: 200, schema: ref('JobPage') })
   @ApiResponse(problemResponses(400, 401, 429))
-  list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<{ data: JobView[]; nextCursor: string | null }> {
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: unknown,
+  ): Promise<{ data: JobView[]; nextCursor: string | null }> {
     return this.jobs.list(principal.tenantId, query);
   }
 

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { parseJobRequest, type Tier } from '@switchboard/catalogue';
 import { JobRecordsRepository, decodeJobCursor, type JobEntity } from '@switchboard/persistence';
-import { EnqueueFailedError, IdempotencyConflictError, JobControlService, JobSubmissionService } from '@switchboard/queue';
+import {
+  EnqueueFailedError,
+  IdempotencyConflictError,
+  JobControlService,
+  JobSubmissionService,
+} from '@switchboard/queue';
 import { createHash } from 'node:crypto';
 import { ProblemException } from '../problems/problem';
 import { toFieldErrors } from './field-errors';
@@ -19,9 +24,17 @@ export class JobsService {
     private readonly control: JobControlService,
   ) {}
 
-  async submit(tenantId: string, body: unknown, idempotencyKey?: string): Promise<{ job: JobView; created: boolean }> {
+  async submit(
+    tenantId: string,
+    body: unknown,
+    idempotencyKey?: string,
+  ): Promise<{ job: JobView; created: boolean }> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ProblemException(400, 'invalid-idempotency-key', 'Idempotency-Key must be 1-255 visible ASCII characters.');
+      throw new ProblemException(
+        400,
+        'invalid-idempotency-key',
+        'Idempotency-Key must be 1-255 visible ASCII characters.',
+      );
     }
     const parsed = parseJobRequest(body);
     if (!parsed.ok) {
@@ -38,14 +51,23 @@ export class JobsService {
     }
     const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     try {
-      const { record, created } = await this.submission.submit(tenantId, parsed.request, { idempotencyKey, requestHash });
+      const { record, created } = await this.submission.submit(tenantId, parsed.request, {
+        idempotencyKey,
+        requestHash,
+      });
       return { job: toJobView(record), created };
     } catch (error) {
       if (error instanceof IdempotencyConflictError) {
-        throw new ProblemException(422, 'idempotency-key-reused', error.message, { jobId: error.existingJobId });
+        throw new ProblemException(422, 'idempotency-key-reused', error.message, {
+          jobId: error.existingJobId,
+        });
       }
       if (error instanceof EnqueueFailedError) {
-        throw new ProblemException(503, 'queue-unavailable', 'The queue is unavailable; nothing was created. Try again.');
+        throw new ProblemException(
+          503,
+          'queue-unavailable',
+          'The queue is unavailable; nothing was created. Try again.',
+        );
       }
       throw error;
     }
@@ -56,17 +78,27 @@ export class JobsService {
     return toJobView(record, await this.control.live(record));
   }
 
-  async list(tenantId: string, query: unknown): Promise<{ data: JobView[]; nextCursor: string | null }> {
+  async list(
+    tenantId: string,
+    query: unknown,
+  ): Promise<{ data: JobView[]; nextCursor: string | null }> {
     const parsed = listJobsQuerySchema.safeParse(query);
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', message: i.message }));
+      const errors = parsed.error.issues.map((i) => ({
+        field: i.path.join('.') || '(query)',
+        message: i.message,
+      }));
       throw new ProblemException(400, 'invalid-query', toFieldErrors(errors).detail, { errors });
     }
     const { cursor, tier, ...rest } = parsed.data;
     if (cursor && !decodeJobCursor(cursor)) {
       throw new ProblemException(400, 'invalid-query', 'The cursor is not one this API gave out.');
     }
-    const page = await this.records.list(tenantId, { ...rest, tier: tier as Tier | undefined, cursor });
+    const page = await this.records.list(tenantId, {
+      ...rest,
+      tier: tier as Tier | undefined,
+      cursor,
+    });
     return { data: page.items.map((j) => toJobView(j)), nextCursor: page.nextCursor };
   }
 
@@ -77,9 +109,17 @@ export class JobsService {
       case 'cancelled':
         return this.get(tenantId, id);
       case 'running':
-        throw new ProblemException(409, 'job-running', 'The job is running; only waiting and delayed jobs can be cancelled for now.');
+        throw new ProblemException(
+          409,
+          'job-running',
+          'The job is running; only waiting and delayed jobs can be cancelled for now.',
+        );
       case 'finished':
-        throw new ProblemException(409, 'job-finished', `The job has already finished (${record.status}).`);
+        throw new ProblemException(
+          409,
+          'job-finished',
+          `The job has already finished (${record.status}).`,
+        );
     }
   }
 
@@ -87,7 +127,11 @@ export class JobsService {
     const record = await this.find(tenantId, id);
     const outcome = await this.control.retry(record);
     if (outcome === 'not-failed') {
-      throw new ProblemException(409, 'job-not-failed', `Only failed jobs can be retried; this one is ${record.status}.`);
+      throw new ProblemException(
+        409,
+        'job-not-failed',
+        `Only failed jobs can be retried; this one is ${record.status}.`,
+      );
     }
     return this.get(tenantId, id);
   }

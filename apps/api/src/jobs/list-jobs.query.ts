@@ -7,7 +7,9 @@ export const listJobsQuerySchema = z.strictObject({
   tier: z.coerce
     .number()
     .int()
-    .refine((t) => (TIERS as readonly number[]).includes(t), { message: `tier must be one of ${TIERS.join(', ')}` })
+    .refine((t) => (TIERS as readonly number[]).includes(t), {
+      message: `tier must be one of ${TIERS.join(', ')}`,
+    })
     .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),

@@ -4,7 +4,10 @@ import { toProblem } from './problem-body';
 
 describe('toProblem', () => {
   it('keeps code, detail and extensions of a ProblemException', () => {
-    const problem = toProblem(new ProblemException(422, 'invalid-input', 'bad', { errors: [1] }), '/v1/jobs');
+    const problem = toProblem(
+      new ProblemException(422, 'invalid-input', 'bad', { errors: [1] }),
+      '/v1/jobs',
+    );
     expect(problem).toEqual({
       type: 'https://switchboard.dev/problems/invalid-input',
       title: 'Unprocessable Entity',
@@ -17,7 +20,9 @@ describe('toProblem', () => {
   });
 
   it('accepts guards that throw { code, detail }', () => {
-    const problem = toProblem(new UnauthorizedException({ code: 'invalid-api-key', detail: 'nope' }));
+    const problem = toProblem(
+      new UnauthorizedException({ code: 'invalid-api-key', detail: 'nope' }),
+    );
     expect(problem).toMatchObject({ status: 401, code: 'invalid-api-key', detail: 'nope' });
   });
 

@@ -26,16 +26,23 @@ const CODE_BY_STATUS: Record<number, string> = {
   503: 'service-unavailable',
 };
 
-function fromHttpException(error: HttpException): [number, string, string, Record<string, unknown>] {
+function fromHttpException(
+  error: HttpException,
+): [number, string, string, Record<string, unknown>] {
   const status = error.getStatus();
   const response = error.getResponse();
-  if (typeof response === 'object' && response !== null && 'code' in response && 'detail' in response) {
+  if (
+    typeof response === 'object' &&
+    response !== null &&
+    'code' in response &&
+    'detail' in response
+  ) {
     const { code, detail, ...extensions } = response as { code: string; detail: string };
     return [status, code, detail, extensions];
   }
   const message =
     typeof response === 'object' && response !== null && 'message' in response
-      ? String((response as { message: unknown }).message)
+      ? String(response.message)
       : error.message;
   // Terminus answers 503 with the state of each check; keep it, it is what operators need.
   const checks = (response as { details?: unknown })?.details;

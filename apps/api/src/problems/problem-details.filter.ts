@@ -13,7 +13,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = toProblem(error, request.originalUrl?.split('?')[0]);
     if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl}: ${(error as Error)?.stack ?? String(error)}`);
+      this.logger.error(
+        `${request.method} ${request.originalUrl}: ${(error as Error)?.stack ?? String(error)}`,
+      );
     }
     if (response.headersSent) return;
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

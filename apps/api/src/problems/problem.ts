@@ -29,7 +29,9 @@ export class ProblemException extends HttpException {
   constructor(
     status: number,
     code: ProblemCode | (string & {}),
-    detail: string, extensions: Record<string, unknown> = {}) {
+    detail: string,
+    extensions: Record<string, unknown> = {},
+  ) {
     super({ code, detail, ...extensions }, status);
   }
 }

@@ -10,7 +10,10 @@ const SYSTEM =
 /** For now a planning call only: driving a real browser arrives in a later issue. */
 @Actor('browser')
 export class BrowserActor implements ActorHandler<'browser'> {
-  async handle({ input }: ActorMessage<'browser'>, ctx: ActorContext): Promise<JobResult<'browser'>> {
+  async handle(
+    { input }: ActorMessage<'browser'>,
+    ctx: ActorContext,
+  ): Promise<JobResult<'browser'>> {
     const user = `Page: ${input.url}\n\nTask: ${input.task}`;
     const { finishReason: _, ...answer } = await singleCall(ctx, SYSTEM, user, input);
     return { ...answer, url: input.url };

@@ -18,9 +18,16 @@ export function parseSteps(text: string, maxSteps: number): string[] {
 
 @Actor('planner')
 export class PlannerActor implements ActorHandler<'planner'> {
-  async handle({ input }: ActorMessage<'planner'>, ctx: ActorContext): Promise<JobResult<'planner'>> {
+  async handle(
+    { input }: ActorMessage<'planner'>,
+    ctx: ActorContext,
+  ): Promise<JobResult<'planner'>> {
     const maxSteps = input.maxSteps ?? 8;
-    const user = [`Goal: ${input.goal}`, input.context && `Context:\n${input.context}`, `At most ${maxSteps} steps.`]
+    const user = [
+      `Goal: ${input.goal}`,
+      input.context && `Context:\n${input.context}`,
+      `At most ${maxSteps} steps.`,
+    ]
       .filter(Boolean)
       .join('\n\n');
     const { finishReason: _, ...answer } = await singleCall(ctx, SYSTEM, user, input);

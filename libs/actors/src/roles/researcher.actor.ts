@@ -9,7 +9,10 @@ const SYSTEM =
 
 @Actor('researcher')
 export class ResearcherActor implements ActorHandler<'researcher'> {
-  async handle({ input }: ActorMessage<'researcher'>, ctx: ActorContext): Promise<JobResult<'researcher'>> {
+  async handle(
+    { input }: ActorMessage<'researcher'>,
+    ctx: ActorContext,
+  ): Promise<JobResult<'researcher'>> {
     const user = [`Question: ${input.question}`, input.context && `Context:\n${input.context}`]
       .filter(Boolean)
       .join('\n\n');

@@ -12,13 +12,21 @@ type Verdict = (typeof REVIEW_VERDICTS)[number];
 /** The verdict line of a review; `comment` when the model gave none. */
 export function parseVerdict(text: string): Verdict {
   const found = /VERDICT:\s*(approve|request_changes|comment)/i.exec(text)?.[1]?.toLowerCase();
-  return (REVIEW_VERDICTS as readonly string[]).includes(found ?? '') ? (found as Verdict) : 'comment';
+  return (REVIEW_VERDICTS as readonly string[]).includes(found ?? '')
+    ? (found as Verdict)
+    : 'comment';
 }
 
 @Actor('reviewer')
 export class ReviewerActor implements ActorHandler<'reviewer'> {
-  async handle({ input }: ActorMessage<'reviewer'>, ctx: ActorContext): Promise<JobResult<'reviewer'>> {
-    const user = [input.instructions && `Instructions: ${input.instructions}`, `Review this:\n${input.content}`]
+  async handle(
+    { input }: ActorMessage<'reviewer'>,
+    ctx: ActorContext,
+  ): Promise<JobResult<'reviewer'>> {
+    const user = [
+      input.instructions && `Instructions: ${input.instructions}`,
+      `Review this:\n${input.content}`,
+    ]
       .filter(Boolean)
       .join('\n\n');
     const { finishReason: _, ...answer } = await singleCall(ctx, SYSTEM, user, input);

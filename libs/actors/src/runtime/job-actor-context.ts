@@ -10,7 +10,13 @@ import { JobRecordsRepository } from '@switchboard/persistence';
 import type { JobSubmissionService } from '@switchboard/queue';
 import { WaitingChildrenError, type Job } from 'bullmq';
 import { ChildJobsFailedError, NonRetryableError } from '../actor-errors';
-import type { ActorContext, ActorMessage, ChildResults, ChildSpec, SendOptions } from '../actor.types';
+import type {
+  ActorContext,
+  ActorMessage,
+  ChildResults,
+  ChildSpec,
+  SendOptions,
+} from '../actor.types';
 import { deterministicUuid } from './deterministic-id';
 import { StepJournal } from './step-journal';
 import { MeteredLlm } from './usage-meter';
@@ -41,7 +47,11 @@ export class JobActorContext implements ActorContext {
     return this.llm.usage();
   }
 
-  async send<R extends Role>(role: R, input: JobInput<R>, opts: SendOptions = {}): Promise<{ jobId: string }> {
+  async send<R extends Role>(
+    role: R,
+    input: JobInput<R>,
+    opts: SendOptions = {},
+  ): Promise<{ jobId: string }> {
     const replayed = this.journal.replay('send');
     if (replayed) return { jobId: replayed.jobId };
     const jobId = this.childId(this.journal.position, 0);
@@ -87,7 +97,10 @@ export class JobActorContext implements ActorContext {
   ): Promise<void> {
     const parsed = jobDefinition(child.role).input.safeParse(child.input);
     if (!parsed.success) {
-      throw new NonRetryableError(`Invalid input for child '${child.role}': ${parsed.error.message}`, 'invalid-child-input');
+      throw new NonRetryableError(
+        `Invalid input for child '${child.role}': ${parsed.error.message}`,
+        'invalid-child-input',
+      );
     }
     const { message } = this.deps;
     await this.deps.submission.submit(
@@ -95,7 +108,7 @@ export class JobActorContext implements ActorContext {
       {
         role: child.role,
         tier: child.tier ?? opts.tier ?? message.tier,
-        input: parsed.data as JobInput<Role>,
+        input: parsed.data,
         // A private job's children stay private.
         privacy: message.privacy,
         priority: opts.priority,

@@ -35,7 +35,10 @@ export class JobRunner {
     this.logger.log(`start ${label}`);
     const controller = new AbortController();
     const options = jobDefinition(job.data.role).options;
-    const timer = setTimeout(() => controller.abort(new JobTimeoutError(options.timeoutMs)), options.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new JobTimeoutError(options.timeoutMs)),
+      options.timeoutMs,
+    );
     this.active.add(controller);
     try {
       await this.records.markActive(id, attempt);
@@ -51,12 +54,25 @@ export class JobRunner {
     }
   }
 
-  private async handle(job: Job<JobData>, token: string | undefined, attempt: number, signal: AbortSignal): Promise<unknown> {
+  private async handle(
+    job: Job<JobData>,
+    token: string | undefined,
+    attempt: number,
+    signal: AbortSignal,
+  ): Promise<unknown> {
     const { role, tier, privacy, tenantId } = job.data;
     const definition = jobDefinition(role);
     const rawInput = job.data.input ?? (await this.records.findById(job.id as string))?.input;
     const input = definition.input.parse(rawInput) as JobInput<Role>;
-    const message: ActorMessage<Role> = { jobId: job.id as string, tenantId, role, tier, privacy, input, attempt };
+    const message: ActorMessage<Role> = {
+      jobId: job.id as string,
+      tenantId,
+      role,
+      tier,
+      privacy,
+      input,
+      attempt,
+    };
     const ctx = new JobActorContext({
       job,
       token,
@@ -70,10 +86,15 @@ export class JobRunner {
       signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
     });
     // The race lets a timeout or hand-back end the run even if a handler ignores the signal.
-    const result = await Promise.race([this.registry.handlerFor(role).handle(message, ctx), aborted]);
+    const result = await Promise.race([
+      this.registry.handlerFor(role).handle(message, ctx),
+      aborted,
+    ]);
     const checked = definition.result.safeParse(result);
     if (!checked.success) {
-      throw new UnrecoverableError(`Actor '${role}' returned a result that breaks its schema: ${checked.error.message}`);
+      throw new UnrecoverableError(
+        `Actor '${role}' returned a result that breaks its schema: ${checked.error.message}`,
+      );
     }
     await this.records.markCompleted(job.id as string, checked.data, ctx.usage(), attempt);
     return checked.data;
@@ -103,9 +124,16 @@ export class JobRunner {
     const info = classifyError(error);
     const final = !info.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await this.records
-      .markFailed(id, { message: info.message, code: info.code, retryable: info.retryable }, job.attemptsMade + 1, final)
+      .markFailed(
+        id,
+        { message: info.message, code: info.code, retryable: info.retryable },
+        job.attemptsMade + 1,
+        final,
+      )
       .catch((e: Error) => this.logger.error(`could not record failure of ${id}: ${e.message}`));
-    this.logger.error(`end ${label} failed in ${ms} ms (${final ? 'final' : 'will retry'}): ${info.message}`);
+    this.logger.error(
+      `end ${label} failed in ${ms} ms (${final ? 'final' : 'will retry'}): ${info.message}`,
+    );
     return info.retryable ? error : new UnrecoverableError(info.message);
   }
 }
