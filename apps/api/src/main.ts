@@ -18,7 +18,8 @@ async function bootstrap(): Promise<void> {
   app.use(jsonBody(config.http.bodyLimitBytes));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // useProcessExit: exit 0 after a graceful shutdown instead of re-raising the signal (143).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   setupOpenApi(app);
   await app.listen(config.http.port, config.http.host);
   logger.log(`API listening on ${await app.getUrl()} (docs at /docs, Bull Board at /admin/queues)`);

@@ -2,10 +2,16 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@switchboard/config';
 import { MaskingLogger } from '@switchboard/observability';
+import { parsePools } from './pool-spec';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
+  try {
+    parsePools(config.worker.pools);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
   const logger = new MaskingLogger('Worker', config.app.logLevel, config.app.production);
   logger.setSecrets(config.secrets());
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger });

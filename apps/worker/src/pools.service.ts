@@ -54,6 +54,10 @@ export class PoolsService implements OnApplicationBootstrap, BeforeApplicationSh
       maxStalledCount: 1,
     });
     worker.on('error', (error: Error) => this.logger.error(`worker ${mailbox}: ${error.message}`));
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      this.runner.onWorkerFailed(job, error).catch((e: Error) => this.logger.error(`recording failure of ${job.id}: ${e.message}`));
+    });
     return worker;
   }
 

@@ -121,6 +121,21 @@ export class JobRecordsRepository {
     );
   }
 
+  /**
+   * Records a final failure that happened outside the handler (e.g. BullMQ failing a job that
+   * stalled too often). A no-op when the handler already recorded how the job ended.
+   */
+  async markFailedIfUnfinished(id: string, error: JobErrorInfo, attemptsMade: number): Promise<boolean> {
+    const result = await this.jobs
+      .createQueryBuilder()
+      .update(JobEntity)
+      .set({ status: 'failed', error, attemptsMade, finishedAt: new Date() })
+      .where('id = :id', { id })
+      .andWhere('status NOT IN (:...finished)', { finished: ['completed', 'failed', 'cancelled'] })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   async setStatus(id: string, status: JobStatus, from?: JobStatus[]): Promise<boolean> {
     const query = this.jobs
       .createQueryBuilder()
