@@ -21,7 +21,10 @@ describe('a job from submission to result', () => {
   });
 
   it('submits, processes and reads the result', async () => {
-    const submitted = await http('POST', '/v1/jobs', { key, body: { role: 'chat', tier: 1, input: chatInput() } });
+    const submitted = await http('POST', '/v1/jobs', {
+      key,
+      body: { role: 'chat', tier: 1, input: chatInput() },
+    });
     expect(submitted.status).toBe(202);
     expect(submitted.headers.get('location')).toBe(`/v1/jobs/${submitted.body.id}`);
     const job = await waitForJob(http, key, submitted.body.id);
@@ -30,6 +33,10 @@ describe('a job from submission to result', () => {
     expect(job.result.text).toMatch(/^Simulated:/);
     expect(job.usage.outputTokens).toBe(job.result.usage.outputTokens);
     expect(job.attempts).toEqual({ made: 1, max: 3 });
-    expect(apps.worker.output.some((l) => l.includes(`end agent.chat.t1 ${job.id} attempt 1 completed in`))).toBe(true);
+    expect(
+      apps.worker.output.some((l) =>
+        l.includes(`end agent.chat.t1 ${job.id} attempt 1 completed in`),
+      ),
+    ).toBe(true);
   });
 });

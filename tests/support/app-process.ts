@@ -12,7 +12,8 @@ export class AppProcess {
     readonly name: 'api' | 'worker',
     private readonly child: ChildProcess,
   ) {
-    const collect = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
+    const collect = (chunk: Buffer) =>
+      this.output.push(...chunk.toString().split('\n').filter(Boolean));
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -35,7 +36,9 @@ export class AppProcess {
       if (this.child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`${this.name} never printed ${pattern}; output:\n${this.output.slice(-40).join('\n')}`);
+    throw new Error(
+      `${this.name} never printed ${pattern}; output:\n${this.output.slice(-40).join('\n')}`,
+    );
   }
 
   /** Sends a signal and waits for the exit code. */
@@ -54,7 +57,9 @@ export class AppProcess {
 }
 
 /** API and worker started together; the API is ready when /health/ready says so. */
-export async function startApps(env: Record<string, string>): Promise<{ api: AppProcess; worker: AppProcess }> {
+export async function startApps(
+  env: Record<string, string>,
+): Promise<{ api: AppProcess; worker: AppProcess }> {
   const api = AppProcess.start('api', env);
   const worker = AppProcess.start('worker', env);
   await Promise.all([api.waitFor(/API listening on/), worker.waitFor(/worker ready/)]);

@@ -11,14 +11,21 @@ export function httpClient(baseUrl: string) {
   return async function request<T = any>(
     method: string,
     path: string,
-    opts: { key?: string; admin?: boolean; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    opts: {
+      key?: string;
+      admin?: boolean;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.key) headers.authorization = `Bearer ${opts.key}`;
     if (opts.admin) headers.authorization = `Bearer ${TEST_ADMIN_TOKEN}`;
     let body: string | undefined = opts.rawBody;
     if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    if (body !== undefined && !headers['content-type'])
+      headers['content-type'] = 'application/json';
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = text;
@@ -34,10 +41,17 @@ export function httpClient(baseUrl: string) {
 export type Http = ReturnType<typeof httpClient>;
 
 /** A tenant with a fresh API key, made through the admin API. */
-export async function createTenant(http: Http, name: string): Promise<{ tenantId: string; key: string; keyId: string }> {
+export async function createTenant(
+  http: Http,
+  name: string,
+): Promise<{ tenantId: string; key: string; keyId: string }> {
   const tenant = await http('POST', '/v1/admin/tenants', { admin: true, body: { name } });
-  if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
-  const key = await http('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, { admin: true, body: { name: 'test' } });
+  if (tenant.status !== 201)
+    throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
+  const key = await http('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, {
+    admin: true,
+    body: { name: 'test' },
+  });
   if (key.status !== 201) throw new Error(`key: ${key.status} ${JSON.stringify(key.body)}`);
   return { tenantId: tenant.body.id, key: key.body.key, keyId: key.body.id };
 }

@@ -14,6 +14,7 @@ export async function ensureTestServices(): Promise<void> {
   } catch (error) {
     throw new Error(
       `Tests need Redis at ${TEST_REDIS_URL} (set TEST_REDIS_URL): ${(error as Error).message}`,
+      { cause: error },
     );
   } finally {
     redis.disconnect();
@@ -25,6 +26,7 @@ export async function ensureTestServices(): Promise<void> {
   } catch (error) {
     throw new Error(
       `Tests need PostgreSQL at ${TEST_DATABASE_URL} (set TEST_DATABASE_URL): ${(error as Error).message}`,
+      { cause: error },
     );
   } finally {
     await pg.end().catch(() => undefined);

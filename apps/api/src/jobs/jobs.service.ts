@@ -7,11 +7,11 @@ import {
   JobControlService,
   JobSubmissionService,
 } from '@switchboard/queue';
-import { createHash } from 'node:crypto';
 import { ProblemException } from '../problems/problem';
 import { toFieldErrors } from './field-errors';
 import { toJobView, type JobView } from './job.view';
 import { listJobsQuerySchema } from './list-jobs.query';
+import { requestHash } from './request-hash';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -49,11 +49,10 @@ export class JobsService {
         errors: problem.errors,
       });
     }
-    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     try {
       const { record, created } = await this.submission.submit(tenantId, parsed.request, {
         idempotencyKey,
-        requestHash,
+        requestHash: requestHash(body),
       });
       return { job: toJobView(record), created };
     } catch (error) {

@@ -71,7 +71,7 @@ export class JobEntity {
   @Column({ name: 'cost_micros', type: 'bigint', default: 0, transformer: bigintToNumber })
   costMicros!: number;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
