@@ -40,13 +40,17 @@ export class JobRunner {
       options.timeoutMs,
     );
     this.active.add(controller);
+    // The 'active' write overlaps the handler; every later write of this run awaits it first,
+    // so the record never goes back from an outcome to 'active'.
+    const markedActive = this.records.markActive(id, attempt);
+    markedActive.catch(() => undefined);
     try {
-      await this.records.markActive(id, attempt);
-      const result = await this.handle(job, token, attempt, controller.signal);
+      const result = await this.handle(job, token, attempt, controller.signal, markedActive);
       const ms = Math.round(performance.now() - started);
       this.logger.log(`end ${label} completed in ${ms} ms`);
       return result;
     } catch (error) {
+      await markedActive.catch(() => undefined);
       throw await this.onFailure(job, token, error, controller.signal, label, started);
     } finally {
       clearTimeout(timer);
@@ -68,6 +72,7 @@ export class JobRunner {
     token: string | undefined,
     attempt: number,
     signal: AbortSignal,
+    markedActive: Promise<void>,
   ): Promise<unknown> {
     const { role, tier, privacy, tenantId } = job.data;
     const definition = jobDefinition(role);
@@ -105,6 +110,7 @@ export class JobRunner {
         `Actor '${role}' returned a result that breaks its schema: ${checked.error.message}`,
       );
     }
+    await markedActive;
     await this.records.markCompleted(job.id as string, checked.data, ctx.usage(), attempt);
     return checked.data;
   }

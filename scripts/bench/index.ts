@@ -1,0 +1,49 @@
+// `npm run bench`: raw BullMQ against the platform's worker path, and the API's submission
+// path against its bare HTTP stack, in one run on the same Redis and PostgreSQL.
+// Env: REDIS_URL, DATABASE_URL, DATABASE_POOL_SIZE, BENCH_JOBS (5000, concurrency 50),
+// BENCH_JOBS_C1 (BENCH_JOBS / 5), BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50).
+import 'reflect-metadata';
+import { errorText, progress, say } from './bench-output';
+import { renderReport, type BenchResults } from './bench-report';
+import { readBenchSettings } from './bench-settings';
+import { installSignalCleanup } from './exit-cleanup';
+import { busyWarning, describeMachine, loadNow } from './machine';
+import { probePgLatency } from './pg-latency.probe';
+import { processMemory } from './proc-memory';
+import { rawBullmqLeg } from './raw-bullmq.leg';
+import { submissionLeg } from './submission.leg';
+import { runWorkerLegs } from './worker-legs';
+
+async function main(): Promise<void> {
+  installSignalCleanup();
+  const settings = readBenchSettings();
+  const machine = await describeMachine(settings);
+  progress(
+    `run ${settings.runId}: ${settings.jobsC1} jobs at concurrency 1, ${settings.jobs} at 50, ` +
+      `best of ${settings.rounds} rounds`,
+  );
+  const loads = [loadNow()];
+  progress(`${machine}; load average ${loads[0].toFixed(2)}`);
+  // Untimed: lets the JIT and the connections warm up before the first measured leg.
+  await rawBullmqLeg(settings, 50, Math.min(1000, settings.jobs), 'warmup');
+  const pg = [await probePgLatency(settings)];
+  const { raw, platform } = await runWorkerLegs(settings);
+  const benchMemory = processMemory('self');
+  pg.push(await probePgLatency(settings));
+  loads.push(loadNow());
+  const submission = await submissionLeg(settings);
+  loads.push(loadNow());
+  const results: BenchResults = { machine, raw, platform, benchMemory, submission, loads, pg };
+  say('');
+  say(renderReport(settings, results));
+  const warning = busyWarning(loads);
+  if (warning) say(`\nWARNING: ${warning}.`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${errorText(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,43 @@
+import type { BenchSettings } from './bench-settings';
+import { platformWorkerLeg, type PlatformLegResult } from './platform-worker.leg';
+import { rawBullmqLeg, type WorkerLegResult } from './raw-bullmq.leg';
+
+/** The best round of one leg, with every round's jobs/s to show the spread. */
+export type BestOf<T extends WorkerLegResult> = T & { rounds: number[] };
+
+export interface WorkerLegs {
+  raw: BestOf<WorkerLegResult>[];
+  platform: BestOf<PlatformLegResult>[];
+}
+
+function best<T extends WorkerLegResult>(runs: T[]): BestOf<T> {
+  const top = runs.reduce((a, b) => (b.jobsPerSecond > a.jobsPerSecond ? b : a));
+  return { ...top, rounds: runs.map((r) => r.jobsPerSecond) };
+}
+
+/**
+ * Every worker leg, `settings.rounds` times, interleaved (all legs once, then again), so a
+ * burst of other work on the machine hurts one round of a leg rather than all of its rounds.
+ */
+export async function runWorkerLegs(settings: BenchSettings): Promise<WorkerLegs> {
+  const { jobs, jobsC1 } = settings;
+  const rawPlans = [
+    (i: number) => rawBullmqLeg(settings, 1, jobsC1, `raw${i}`),
+    (i: number) => rawBullmqLeg(settings, 50, jobs, `raw${i}`),
+  ];
+  const platformPlans = [
+    (i: number) => platformWorkerLeg(settings, 1, jobsC1, false, i),
+    (i: number) => platformWorkerLeg(settings, 50, jobs, false, i),
+    (i: number) => platformWorkerLeg(settings, 50, jobs, true, i),
+  ];
+  const rawRuns: WorkerLegResult[][] = rawPlans.map(() => []);
+  const platformRuns: PlatformLegResult[][] = platformPlans.map(() => []);
+  // Odd rounds go in reverse order, so no leg always runs right after the same other one.
+  const ordered = <T>(list: T[], round: number): [number, T][] =>
+    round % 2 === 0 ? [...list.entries()] : [...list.entries()].reverse();
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const [k, plan] of ordered(rawPlans, round)) rawRuns[k].push(await plan(round));
+    for (const [k, plan] of ordered(platformPlans, round)) platformRuns[k].push(await plan(round));
+  }
+  return { raw: rawRuns.map(best), platform: platformRuns.map(best) };
+}
