@@ -56,7 +56,9 @@ export class PoolsService implements OnApplicationBootstrap, BeforeApplicationSh
     worker.on('error', (error: Error) => this.logger.error(`worker ${mailbox}: ${error.message}`));
     worker.on('failed', (job, error) => {
       if (!job) return;
-      this.runner.onWorkerFailed(job, error).catch((e: Error) => this.logger.error(`recording failure of ${job.id}: ${e.message}`));
+      this.runner
+        .onWorkerFailed(job, error)
+        .catch((e: Error) => this.logger.error(`recording failure of ${job.id}: ${e.message}`));
     });
     return worker;
   }

@@ -125,7 +125,11 @@ export class JobRecordsRepository {
    * Records a final failure that happened outside the handler (e.g. BullMQ failing a job that
    * stalled too often). A no-op when the handler already recorded how the job ended.
    */
-  async markFailedIfUnfinished(id: string, error: JobErrorInfo, attemptsMade: number): Promise<boolean> {
+  async markFailedIfUnfinished(
+    id: string,
+    error: JobErrorInfo,
+    attemptsMade: number,
+  ): Promise<boolean> {
     const result = await this.jobs
       .createQueryBuilder()
       .update(JobEntity)
