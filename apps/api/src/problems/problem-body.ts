@@ -45,8 +45,19 @@ function fromHttpException(
       ? String(response.message)
       : error.message;
   // Terminus answers 503 with the state of each check; keep it, it is what operators need.
-  const checks = (response as { details?: unknown })?.details;
-  return [status, CODE_BY_STATUS[status] ?? 'error', message, checks ? { checks } : {}];
+  const checks = (response as { details?: Record<string, { status?: string }> })?.details;
+  if (checks) {
+    const down = Object.entries(checks)
+      .filter(([, c]) => c.status !== 'up')
+      .map(([name]) => name);
+    return [
+      status,
+      CODE_BY_STATUS[status] ?? 'error',
+      `Not ready: ${down.join(', ')} down.`,
+      { checks },
+    ];
+  }
+  return [status, CODE_BY_STATUS[status] ?? 'error', message, {}];
 }
 
 /** Turns any thrown value into a problem body. Unknown errors never leak their message. */
