@@ -1,4 +1,9 @@
-import { Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
 import { Config } from '@switchboard/config';
 import Redis from 'ioredis';
 import { redisOptionsFromUrl } from './redis-options';
@@ -24,9 +29,29 @@ export const queueRedisProvider: Provider = {
   },
 };
 
-/** Closes the shared connection once the queues are closed. */
-export class QueueRedisCloser implements OnApplicationShutdown {
+const CONNECT_WAIT_MS = 10_000;
+
+/**
+ * Boot waits for the shared connection, so the first submission doesn't meet a connection
+ * still opening (adds fail fast rather than queue up). It stops waiting at the first error:
+ * with Redis down the app still starts, and readiness and submissions report it. Closes the
+ * connection once the queues are closed.
+ */
+export class QueueRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(private readonly client: Redis) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.client.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.client.off('ready', done).off('error', done);
+        resolve();
+      };
+      const timer = setTimeout(done, CONNECT_WAIT_MS);
+      this.client.once('ready', done).once('error', done);
+    });
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.client.quit().catch(() => this.client.disconnect());

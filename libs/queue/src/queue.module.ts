@@ -6,15 +6,15 @@ import type Redis from 'ioredis';
 import { JobControlService } from './job-control.service';
 import { JobSubmissionService } from './job-submission.service';
 import { MailboxQueues } from './mailbox-queues.service';
-import { QUEUE_REDIS, QueueRedisCloser, queueRedisProvider } from './queue-redis.provider';
+import { QUEUE_REDIS, QueueRedisLifecycle, queueRedisProvider } from './queue-redis.provider';
 
 @Module({
   providers: [
     queueRedisProvider,
     {
-      provide: QueueRedisCloser,
+      provide: QueueRedisLifecycle,
       inject: [QUEUE_REDIS],
-      useFactory: (r: Redis) => new QueueRedisCloser(r),
+      useFactory: (r: Redis) => new QueueRedisLifecycle(r),
     },
   ],
   exports: [QUEUE_REDIS],
