@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   INLINE_INPUT_LIMIT_BYTES,
   jobDefinition,
@@ -9,6 +9,8 @@ import { JobRecordsRepository, type JobEntity } from '@switchboard/persistence';
 import { randomUUID } from 'node:crypto';
 import { bullJobOptions } from './bull-job-options';
 import { MailboxQueues } from './mailbox-queues.service';
+import { QUEUE_REDIS } from './queue-redis.provider';
+import type Redis from 'ioredis';
 import { EnqueueFailedError, IdempotencyConflictError } from './submission-errors';
 
 export interface SubmitOptions {
@@ -32,6 +34,7 @@ export class JobSubmissionService {
   constructor(
     private readonly records: JobRecordsRepository,
     private readonly queues: MailboxQueues,
+    @Inject(QUEUE_REDIS) private readonly redis: Redis,
   ) {}
 
   async submit(
@@ -114,6 +117,9 @@ export class JobSubmissionService {
       parent: opts.parent,
     });
     try {
+      // Fail fast while Redis is away: BullMQ would otherwise wait for it to come back.
+      if (this.redis.status !== 'ready')
+        throw new Error(`Redis connection is ${this.redis.status}`);
       await this.queues.get(request.role, request.tier).add(request.role, data, options);
     } catch (error) {
       if (rollback) await this.records.remove(record.id).catch(() => undefined);

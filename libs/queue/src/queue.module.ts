@@ -31,8 +31,6 @@ class QueueRedisModule {}
       useFactory: (config: Config, connection: Redis) => ({
         connection,
         prefix: config.redis.prefix,
-        // With Redis down, adds fail at once (503) instead of waiting for a reconnect.
-        skipWaitingForReady: true,
       }),
     }),
     BullModule.registerQueue(...ALL_MAILBOXES.map((name) => ({ name }))),
