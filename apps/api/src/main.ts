@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig } from '@switchboard/config';
-import { MaskingLogger } from '@switchboard/observability';
+import { MaskingLogger, armShutdownWatchdog } from '@switchboard/observability';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './docs/openapi';
 import { jsonBody } from './problems/json-body.middleware';
@@ -20,6 +20,7 @@ async function bootstrap(): Promise<void> {
   app.set('trust proxy', 'loopback');
   // useProcessExit: exit 0 after a graceful shutdown instead of re-raising the signal (143).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  armShutdownWatchdog(logger, 15_000);
   setupOpenApi(app);
   await app.listen(config.http.port, config.http.host);
   logger.log(`API listening on ${await app.getUrl()} (docs at /docs, Bull Board at /admin/queues)`);

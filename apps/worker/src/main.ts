@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@switchboard/config';
-import { MaskingLogger } from '@switchboard/observability';
+import { MaskingLogger, armShutdownWatchdog } from '@switchboard/observability';
 import { parsePools } from './pool-spec';
 import { WorkerModule } from './worker.module';
 
@@ -17,6 +17,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger });
   // useProcessExit: after a graceful shutdown exit 0, rather than re-raising the signal (143).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  // Grace for running jobs, plus time for the hand-back and the closes after it.
+  armShutdownWatchdog(logger, config.worker.shutdownGraceMs + 20_000);
   logger.log(`worker ready (pid ${process.pid})`);
 }
 

@@ -82,6 +82,10 @@ export class PoolsService implements OnApplicationBootstrap, BeforeApplicationSh
     this.logger.error(
       'workers did not close after hand-back; forcing (stalled-job recovery takes over)',
     );
-    await Promise.all(this.workers.map((w) => w.close(true)));
+    // Even a forced close waits for Redis; don't let an outage hold the process.
+    await Promise.race([
+      Promise.all(this.workers.map((w) => w.close(true))),
+      sleep(FORCE_AFTER_HAND_BACK_MS),
+    ]);
   }
 }

@@ -2,3 +2,4 @@
 // as the platform grows.
 export { MaskingLogger } from './masking.logger';
 export { maskSecrets } from './mask-secrets';
+export { armShutdownWatchdog } from './shutdown-watchdog';
