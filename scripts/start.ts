@@ -31,6 +31,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+  // npm does not always pass signals on to us; if whoever started us goes away, stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown(0);
+  }, 1000).unref();
   try {
     const env: NodeJS.ProcessEnv = { ...process.env };
     const embedded: string[] = [];
