@@ -1,5 +1,5 @@
 import { runMigrations } from '@switchboard/persistence';
-import { redisOptionsFromUrl } from '@switchboard/queue';
+import { redisOptionsFromUrl } from '@switchboard/redis';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { legScope, type BenchSettings, type LegScope } from './bench-settings';

@@ -1,4 +1,4 @@
-import { redisOptionsFromUrl } from '@switchboard/queue';
+import { redisOptionsFromUrl } from '@switchboard/redis';
 import Redis from 'ioredis';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Client } from 'pg';

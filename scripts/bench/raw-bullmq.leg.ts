@@ -1,5 +1,5 @@
 import { loadConfig } from '@switchboard/config';
-import { redisOptionsFromUrl } from '@switchboard/queue';
+import { redisOptionsFromUrl } from '@switchboard/redis';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { fixed, progress } from './bench-output';

@@ -1,6 +1,6 @@
 import type { JobData } from '@switchboard/catalogue';
 import type { WorkerConfig } from '@switchboard/config';
-import { redisOptionsFromUrl } from '@switchboard/queue';
+import { bullWorkerOptions } from '@switchboard/queue';
 import { Worker, type Processor } from 'bullmq';
 import { deferCleanup } from './exit-cleanup';
 
@@ -24,17 +24,14 @@ export interface DrainResult {
 }
 
 /**
- * Starts one BullMQ worker with the options apps/worker/src/pools.service.ts uses, and
+ * Starts one BullMQ worker with the options the worker pools use (`bullWorkerOptions`), and
  * times it from the start of its main loop until `expected` jobs have finished.
  */
 export async function timedDrain(spec: DrainSpec): Promise<DrainResult> {
   const worker = new Worker<JobData>(spec.mailbox, spec.processor, {
-    connection: { ...redisOptionsFromUrl(spec.redisUrl), maxRetriesPerRequest: null },
-    prefix: spec.prefix,
-    concurrency: spec.concurrency,
-    lockDuration: spec.worker.lockDurationMs,
-    stalledInterval: spec.worker.stalledIntervalMs,
-    maxStalledCount: 1,
+    ...bullWorkerOptions({ url: spec.redisUrl, prefix: spec.prefix }, spec.worker, {
+      concurrency: spec.concurrency,
+    }),
     autorun: false,
   });
   const release = deferCleanup(`worker ${spec.prefix}`, () => worker.close());

@@ -13,7 +13,8 @@ import type { JobData, JobResult } from '@switchboard/catalogue';
 import { Config, ConfigModule, loadConfig } from '@switchboard/config';
 import { LlmService, type LlmRequest, type LlmResponse } from '@switchboard/llm';
 import { JobEntity, PersistenceModule, TenantEntity } from '@switchboard/persistence';
-import { JobSubmissionService, QueueModule, redisOptionsFromUrl } from '@switchboard/queue';
+import { JobSubmissionService, QueueModule, bullWorkerOptions } from '@switchboard/queue';
+import { RedisModule, redisOptionsFromUrl } from '@switchboard/redis';
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
@@ -75,11 +76,12 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
 
   const startWorker = (mailbox: string) => {
     const runner = moduleRef.get(JobRunner);
-    const worker = new Worker<JobData>(mailbox, (job, token) => runner.run(job, token), {
-      connection: { ...redisOptionsFromUrl(env.env.REDIS_URL), maxRetriesPerRequest: null },
-      prefix: env.env.QUEUE_PREFIX,
-      concurrency: 4,
-    });
+    const { redis, worker: settings } = loadConfig(env.env);
+    const worker = new Worker<JobData>(
+      mailbox,
+      (job, token) => runner.run(job, token),
+      bullWorkerOptions(redis, settings, { concurrency: 4 }),
+    );
     worker.on('error', () => undefined);
     workers.push(worker);
   };
@@ -116,6 +118,7 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
       imports: [
         ConfigModule,
         PersistenceModule.forRoot('actors-int-spec'),
+        RedisModule,
         QueueModule,
         ActorsModule,
       ],

@@ -1,3 +1,4 @@
+import { RedisModule } from '@switchboard/redis';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -52,7 +53,12 @@ describe('cli', () => {
     const migrated = await cli('migrate');
     expect(migrated).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Applied: /) });
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule, PersistenceModule.forRoot('auth-cli-int-spec'), AuthModule],
+      imports: [
+        ConfigModule,
+        PersistenceModule.forRoot('auth-cli-int-spec'),
+        RedisModule,
+        AuthModule,
+      ],
     })
       .overrideProvider(Config)
       .useValue(config)

@@ -1,3 +1,4 @@
+import { RedisModule } from '@switchboard/redis';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
@@ -53,7 +54,12 @@ class ProbeController {
 }
 
 @Module({
-  imports: [ConfigModule, PersistenceModule.forRoot('auth-guards-int-spec'), AuthModule],
+  imports: [
+    ConfigModule,
+    PersistenceModule.forRoot('auth-guards-int-spec'),
+    RedisModule,
+    AuthModule,
+  ],
   controllers: [ProbeController],
 })
 class ProbeModule {}

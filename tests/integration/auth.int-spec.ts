@@ -1,3 +1,4 @@
+import { RedisModule } from '@switchboard/redis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
@@ -41,7 +42,7 @@ describe('tenants and API keys (PostgreSQL)', () => {
   beforeAll(async () => {
     await runMigrations(config.database);
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule, PersistenceModule.forRoot('auth-int-spec'), AuthModule],
+      imports: [ConfigModule, PersistenceModule.forRoot('auth-int-spec'), RedisModule, AuthModule],
     })
       .overrideProvider(Config)
       .useValue(config)

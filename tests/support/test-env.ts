@@ -2,9 +2,11 @@ import { loadConfig } from '@switchboard/config';
 import { runMigrations } from '@switchboard/persistence';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
+import { freePort } from '../../scripts/embedded/free-port';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-services';
+
+export { freePort };
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -13,17 +15,6 @@ export interface TestEnv {
   id: string;
   env: Record<string, string>;
   cleanup(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export async function createTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {

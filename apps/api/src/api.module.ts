@@ -4,6 +4,7 @@ import { AuthModule } from '@switchboard/auth';
 import { ConfigModule } from '@switchboard/config';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
+import { RedisModule } from '@switchboard/redis';
 import { AdminController } from './admin/admin.controller';
 import { AdminBoardModule } from './admin/bull-board.module';
 import { DlqController } from './dlq/dlq.controller';
@@ -17,6 +18,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
   imports: [
     ConfigModule,
     PersistenceModule.forRoot('switchboard-api'),
+    RedisModule,
     QueueModule,
     AuthModule,
     HealthModule,

@@ -7,7 +7,7 @@ import {
 import { JobRunner } from '@switchboard/actors';
 import type { JobData } from '@switchboard/catalogue';
 import { Config } from '@switchboard/config';
-import { redisOptionsFromUrl } from '@switchboard/queue';
+import { bullWorkerOptions } from '@switchboard/queue';
 import { Worker } from 'bullmq';
 import { parsePools, type PoolSpec } from './pool-spec';
 
@@ -43,16 +43,11 @@ export class PoolsService implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private createWorker(mailbox: string, pool: PoolSpec): Worker<JobData> {
-    const { redis, worker: settings } = this.config;
-    const worker = new Worker<JobData>(mailbox, (job, token) => this.runner.run(job, token), {
-      connection: { ...redisOptionsFromUrl(redis.url), maxRetriesPerRequest: null },
-      prefix: redis.prefix,
-      concurrency: pool.concurrency,
-      limiter: pool.limiter,
-      lockDuration: settings.lockDurationMs,
-      stalledInterval: settings.stalledIntervalMs,
-      maxStalledCount: 1,
-    });
+    const worker = new Worker<JobData>(
+      mailbox,
+      (job, token) => this.runner.run(job, token),
+      bullWorkerOptions(this.config.redis, this.config.worker, pool),
+    );
     worker.on('error', (error: Error) => this.logger.error(`worker ${mailbox}: ${error.message}`));
     worker.on('failed', (job, error) => {
       if (!job) return;

@@ -10,8 +10,7 @@ export { ApiKeyGuard } from './api-key.guard';
 export { AdminGuard } from './admin.guard';
 export { CurrentPrincipal } from './current-principal.decorator';
 export { ADMIN_AUTH_CHALLENGE, isAdminRequest } from './admin-credential';
-export { API_KEY_PREFIX, extractApiKey, hashApiKey, isWellFormedApiKey } from './api-key';
-export { TENANT_NAME_PATTERN } from './auth.validation';
+export { extractApiKey, hashApiKey, isWellFormedApiKey } from './api-key';
 export {
   ApiKeyNotFoundError,
   AuthAdminError,

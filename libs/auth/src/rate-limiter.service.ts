@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Config } from '@switchboard/config';
+import { REDIS_CLIENT } from '@switchboard/redis';
 import type { Redis } from 'ioredis';
-import { AUTH_REDIS } from './auth-redis.provider';
 import { RATE_LIMIT_SCRIPT } from './rate-limit.script';
 
 export interface RateLimitResult {
@@ -27,7 +27,7 @@ type RedisWithRateLimit = Redis & { [COMMAND]?: RateLimitCommand };
 @Injectable()
 export class RateLimiterService {
   constructor(
-    @Inject(AUTH_REDIS) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly config: Config,
   ) {}
 

@@ -6,7 +6,7 @@ export { ALL_MAILBOXES, mailboxName, parseMailbox, type MailboxName } from './ma
 export { JOB_CATALOGUE, jobDefinition, type JobInput, type JobResult } from './catalogue';
 export type { JobDefinition } from './job-definition';
 export type { RoleJobOptions } from './job-options';
-export { usageSchema, chatMessageSchema, type Usage, type ChatMessage } from './common.schema';
+export { chatMessageSchema, type Usage, type ChatMessage } from './common.schema';
 export { REVIEW_VERDICTS } from './roles/reviewer.job';
 export {
   JOB_STATUSES,
@@ -16,11 +16,10 @@ export {
   type JobStatus,
 } from './job-data';
 export {
-  MAX_PRIORITY,
   parseJobRequest,
   toFieldProblems,
   type FieldProblem,
   type JobRequest,
   type JobRequestProblem,
 } from './job-request';
-export { catalogueOpenApiSchemas, jobRequestVariants, openApiSchemaName } from './openapi-schemas';
+export { catalogueOpenApiSchemas, openApiSchemaName } from './openapi-schemas';

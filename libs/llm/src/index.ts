@@ -3,7 +3,7 @@
 export { LlmModule } from './llm.module';
 export { LlmService, SimulatedProviderRefusedError } from './llm.service';
 export { SimulatedProvider } from './simulated.provider';
-export { SIMULATE_ERROR, SimulatedProviderError } from './simulated-directives';
+export { SimulatedProviderError } from './simulated-directives';
 export { SIMULATED_MODELS, costMicros } from './simulated-models';
 export { estimateTokens, estimateMessageTokens } from './token-count';
 export type {

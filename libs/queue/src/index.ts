@@ -1,4 +1,4 @@
-// BullMQ wiring: one Queue per mailbox on a shared connection, the submission service
+// BullMQ wiring: one Queue per mailbox on the shared Redis client, the submission service
 // (record + enqueue, idempotent), cancel / retry / DLQ replay, and job options from the catalogue.
 export { QueueModule } from './queue.module';
 export { MailboxQueues } from './mailbox-queues.service';
@@ -10,5 +10,4 @@ export {
 export { JobControlService, type CancelOutcome, type RetryOutcome } from './job-control.service';
 export { IdempotencyConflictError, EnqueueFailedError } from './submission-errors';
 export { bullJobOptions, type EnqueueOptions } from './bull-job-options';
-export { redisOptionsFromUrl, type RedisEndpoint } from './redis-options';
-export { QUEUE_REDIS } from './queue-redis.provider';
+export { bullWorkerOptions, type PoolLimits } from './bull-worker-options';

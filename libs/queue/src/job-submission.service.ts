@@ -6,10 +6,10 @@ import {
   type JobRequest,
 } from '@switchboard/catalogue';
 import { JobRecordsRepository, type JobEntity } from '@switchboard/persistence';
+import { REDIS_CLIENT } from '@switchboard/redis';
 import { randomUUID } from 'node:crypto';
 import { bullJobOptions } from './bull-job-options';
 import { MailboxQueues } from './mailbox-queues.service';
-import { QUEUE_REDIS } from './queue-redis.provider';
 import type Redis from 'ioredis';
 import { EnqueueFailedError, IdempotencyConflictError } from './submission-errors';
 
@@ -34,7 +34,7 @@ export class JobSubmissionService {
   constructor(
     private readonly records: JobRecordsRepository,
     private readonly queues: MailboxQueues,
-    @Inject(QUEUE_REDIS) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
   async submit(

@@ -1,4 +1,10 @@
-import { JOB_STATUSES, ROLES, TIERS, openApiSchemaName } from '@switchboard/catalogue';
+import {
+  JOB_STATUSES,
+  ROLES,
+  TIERS,
+  TIER_DESCRIPTIONS,
+  openApiSchemaName,
+} from '@switchboard/catalogue';
 import { ref } from './openapi-refs';
 
 const nullable = (schema: Record<string, unknown>) => ({ ...schema, nullable: true });
@@ -13,7 +19,11 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
       properties: {
         id: { type: 'string', format: 'uuid' },
         role: { type: 'string', enum: [...ROLES] },
-        tier: { type: 'integer', enum: [...TIERS] },
+        tier: {
+          type: 'integer',
+          enum: [...TIERS],
+          description: TIERS.map((t) => `${t}: ${TIER_DESCRIPTIONS[t]}`).join('; '),
+        },
         status: { type: 'string', enum: [...JOB_STATUSES] },
         privacy: { type: 'boolean' },
         priority: nullable({ type: 'integer' }),

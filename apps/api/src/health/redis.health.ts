@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { QUEUE_REDIS } from '@switchboard/queue';
+import { REDIS_CLIENT } from '@switchboard/redis';
 import type Redis from 'ioredis';
 
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
-    @Inject(QUEUE_REDIS) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly health: HealthIndicatorService,
   ) {}
 

@@ -61,7 +61,9 @@ export class JobRunner {
   /** BullMQ's 'failed' event: catches final failures that never reached `run` (stall limit). */
   async onWorkerFailed(job: Job<JobData>, error: Error): Promise<void> {
     if (!job.finishedOn) return; // a retry is coming; `run` recorded this attempt
-    const info = { message: error.message, code: 'stalled', retryable: false };
+    // BullMQ's stall limit is the one way a job fails without reaching `run`.
+    const code = /stalled/i.test(error.message) ? 'stalled' : 'worker-error';
+    const info = { message: error.message, code, retryable: false };
     if (await this.records.markFailedIfUnfinished(job.id as string, info, job.attemptsMade)) {
       this.logger.error(`${job.queueName} ${job.id} failed outside its handler: ${error.message}`);
     }
