@@ -1,3 +1,5 @@
+import { Queue } from 'bullmq';
+import { redisOptionsFromUrl } from '@switchboard/redis';
 import { startApps, type AppProcess } from '../support/app-process';
 import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
 import { createTestEnv, type TestEnv } from '../support/test-env';
@@ -38,5 +40,26 @@ describe('a job from submission to result', () => {
         l.includes(`end agent.chat.t1 ${job.id} attempt 1 completed in`),
       ),
     ).toBe(true);
+  });
+
+  it('carries priority and privacy to the record and to BullMQ', async () => {
+    const body = { role: 'chat', tier: 0, priority: 5, privacy: true, input: chatInput('private') };
+    const submitted = await http('POST', '/v1/jobs', { key, body });
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toMatchObject({ priority: 5, privacy: true, tier: 0 });
+    const job = await waitForJob(http, key, submitted.body.id);
+    expect(job).toMatchObject({ status: 'completed', priority: 5, privacy: true });
+    expect(job.result.model).toBe('simulated-local');
+    const queue = new Queue('agent.chat.t0', {
+      connection: redisOptionsFromUrl(env.env.REDIS_URL),
+      prefix: env.env.QUEUE_PREFIX,
+    });
+    try {
+      const bull = await queue.getJob(job.id);
+      expect(bull?.opts.priority).toBe(5);
+      expect(bull?.data).toMatchObject({ privacy: true, tier: 0, role: 'chat' });
+    } finally {
+      await queue.close();
+    }
   });
 });

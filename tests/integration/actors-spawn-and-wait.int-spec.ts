@@ -44,6 +44,7 @@ class FanOutPlanner implements ActorHandler<'planner'> {
       const { jobId: sentId } = await ctx.send('chat', chat(`sent by ${jobId}`));
       sent.set(jobId, [...(sent.get(jobId) ?? []), sentId]);
     }
+    await ctx.progress({ stage: 'planned', runs: runs.get(jobId) });
     const second = input.goal.includes('fail') ? 'second [[simulate:error]]' : `second of ${jobId}`;
     const [a, b] = await ctx.spawnAndWait([
       { role: 'chat', input: chat(`first of ${jobId}`) },
@@ -86,10 +87,10 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
     workers.push(worker);
   };
 
-  const submitPlanner = async (goal: string): Promise<string> => {
+  const submitPlanner = async (goal: string, privacy = false): Promise<string> => {
     const { record } = await moduleRef
       .get(JobSubmissionService)
-      .submit(tenantId, { role: 'planner', tier: 1, input: { goal }, privacy: false });
+      .submit(tenantId, { role: 'planner', tier: 1, input: { goal }, privacy });
     return record.id;
   };
 
@@ -200,6 +201,9 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
     expect(again).toHaveLength(0);
     expect(result.text).toBe(plan.response.text);
     expect(result.usage).toEqual(plan.response.usage);
+    // Progress reaches the record and BullMQ; the second run's report is the last one.
+    expect(parent.progress).toEqual({ stage: 'planned', runs: 2 });
+    expect((await plannerQueue.getJob(id))?.progress).toEqual({ stage: 'planned', runs: 2 });
     expect([parent.inputTokens, parent.outputTokens, parent.costMicros]).toEqual([
       plan.response.usage.inputTokens,
       plan.response.usage.outputTokens,
@@ -240,5 +244,25 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
     expect(rows.map((r) => r.id)).toEqual([first]);
     expect((await finished(first)).status).toBe('completed');
     expect(plannerCalls('send and fan out')).toHaveLength(1);
+  });
+
+  it("keeps a private parent's children private", async () => {
+    const id = await submitPlanner('private fan out', true);
+    const parent = await finished(id);
+    expect(parent.status).toBe('completed');
+    expect(parent.privacy).toBe(true);
+    const children = await childrenOf(id);
+    expect(children.map((c) => c.privacy)).toEqual([true, true]);
+    const chatQueue = new Queue('agent.chat.t1', {
+      connection: redisOptionsFromUrl(env.env.REDIS_URL),
+      prefix: env.env.QUEUE_PREFIX,
+    });
+    try {
+      for (const child of children) {
+        expect((await chatQueue.getJob(child.id))?.data.privacy).toBe(true);
+      }
+    } finally {
+      await chatQueue.close();
+    }
   });
 });
