@@ -1,39 +1,29 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startApps, type AppProcess } from '../support/app-process';
-import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
+import { chatInput, createTenant, waitForJob, type Http } from '../support/http-client';
+import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
 import { countJobRows, mailboxJobCounts } from '../support/store-probe';
-import { createTestEnv, type TestEnv } from '../support/test-env';
 
 const ROLES = ['chat', 'planner', 'coder', 'reviewer', 'researcher', 'browser', 'judge'];
 const valid = { role: 'chat', tier: 1, input: chatInput('a well-formed request') };
 
 describe('POST /v1/jobs refuses bad requests with problem+json and creates nothing', () => {
-  let env: TestEnv;
-  let apps: { api: AppProcess; worker: AppProcess };
-  let http: Http;
+  const platform = usePlatform();
+
   let key: string;
   let otherTenantJobId: string;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    apps = await startApps(env.env);
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-    ({ key } = await createTenant(http, 'bad-input'));
+    ({ key } = await createTenant(platform.http, 'bad-input'));
     // The only job of this file, owned by another tenant: the control for the row counts.
-    const other = await createTenant(http, 'someone-else');
-    const submitted = await http('POST', '/v1/jobs', { key: other.key, body: valid });
+    const other = await createTenant(platform.http, 'someone-else');
+    const submitted = await platform.http('POST', '/v1/jobs', { key: other.key, body: valid });
     expect(submitted.status).toBe(202);
     otherTenantJobId = submitted.body.id;
-    await waitForJob(http, other.key, otherTenantJobId);
+    await waitForJob(platform.http, other.key, otherTenantJobId);
   });
 
-  afterAll(async () => {
-    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
-    await env?.cleanup();
-  });
-
-  const submit = (opts: Parameters<Http>[2]) => http('POST', '/v1/jobs', { key, ...opts });
+  const submit = (opts: Parameters<Http>[2]) => platform.http('POST', '/v1/jobs', { key, ...opts });
 
   it('malformed JSON → 400 malformed-json', async () => {
     const res = await submit({ rawBody: '{"role": "chat", "tier": 1, "input": {' });
@@ -127,7 +117,7 @@ describe('POST /v1/jobs refuses bad requests with problem+json and creates nothi
   });
 
   it('no API key → 401 missing-api-key with a challenge', async () => {
-    const res = await http('POST', '/v1/jobs', { body: valid });
+    const res = await platform.http('POST', '/v1/jobs', { body: valid });
     expectProblem(res, 401, 'missing-api-key');
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
   });
@@ -135,26 +125,32 @@ describe('POST /v1/jobs refuses bad requests with problem+json and creates nothi
   it('an unknown or garbled API key → 401 invalid-api-key', async () => {
     const unknown = `sb_${randomBytes(32).toString('base64url')}`;
     for (const bad of [unknown, 'not-a-key', `${key}x`]) {
-      const res = await http('POST', '/v1/jobs', { key: bad, body: valid });
+      const res = await platform.http('POST', '/v1/jobs', { key: bad, body: valid });
       expectProblem(res, 401, 'invalid-api-key');
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
   });
 
   it('a revoked API key → 401 invalid-api-key at once', async () => {
-    const tenant = await createTenant(http, 'revoked');
-    expect((await http('GET', '/v1/jobs', { key: tenant.key })).status).toBe(200);
-    const revoked = await http('POST', `/v1/admin/keys/${tenant.keyId}/revoke`, { admin: true });
+    const tenant = await createTenant(platform.http, 'revoked');
+    expect((await platform.http('GET', '/v1/jobs', { key: tenant.key })).status).toBe(200);
+    const revoked = await platform.http('POST', `/v1/admin/keys/${tenant.keyId}/revoke`, {
+      admin: true,
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
-    const res = await http('POST', '/v1/jobs', { key: tenant.key, body: valid });
+    const res = await platform.http('POST', '/v1/jobs', { key: tenant.key, body: valid });
     expectProblem(res, 401, 'invalid-api-key');
-    expectProblem(await http('GET', '/v1/jobs', { key: tenant.key }), 401, 'invalid-api-key');
+    expectProblem(
+      await platform.http('GET', '/v1/jobs', { key: tenant.key }),
+      401,
+      'invalid-api-key',
+    );
   });
 
   it("someone else's job, or no job at all → 404 not-found", async () => {
     for (const id of [otherTenantJobId, randomUUID(), 'not-a-uuid']) {
-      const res = await http('GET', `/v1/jobs/${id}`, { key });
+      const res = await platform.http('GET', `/v1/jobs/${id}`, { key });
       expectProblem(res, 404, 'not-found');
       expect(JSON.stringify(res.body)).not.toContain('Simulated');
     }
@@ -172,8 +168,8 @@ describe('POST /v1/jobs refuses bad requests with problem+json and creates nothi
 
   it('left no job row and no BullMQ job behind', async () => {
     // Only the other tenant's control job exists, in the database and in its mailbox.
-    expect(await countJobRows(env)).toBe(1);
-    expect(await countJobRows(env, 'id <> $1', [otherTenantJobId])).toBe(0);
-    expect(await mailboxJobCounts(env)).toEqual({ 'agent.chat.t1': 1 });
+    expect(await countJobRows(platform.env)).toBe(1);
+    expect(await countJobRows(platform.env, 'id <> $1', [otherTenantJobId])).toBe(0);
+    expect(await mailboxJobCounts(platform.env)).toEqual({ 'agent.chat.t1': 1 });
   });
 });

@@ -1,58 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import { startApps, type AppProcess } from '../support/app-process';
-import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
+import { chatInput, createTenant, waitForJob } from '../support/http-client';
+import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
 import { bullJobState } from '../support/store-probe';
-import { createTestEnv, type TestEnv } from '../support/test-env';
 
 // Every attempt fails retryably; 3 attempts with exponential backoff from 1 s take a few seconds.
 const FAILING = chatInput('please fail [[simulate:error]]');
 const FAIL_TIMEOUT_MS = 45_000;
 
 describe('failed jobs, the dead-letter list and replay', () => {
-  let env: TestEnv;
-  let apps: { api: AppProcess; worker: AppProcess };
-  let http: Http;
+  const platform = usePlatform();
+
   let key: string;
   const ids = { t1a: '', t1b: '', t2: '', completed: '' };
 
   const submit = async (body: Record<string, unknown>): Promise<string> => {
-    const res = await http('POST', '/v1/jobs', { key, body });
+    const res = await platform.http('POST', '/v1/jobs', { key, body });
     expect(res.status).toBe(202);
     return res.body.id as string;
   };
-  const waitFailed = (id: string) => waitForJob(http, key, id, ['failed'], FAIL_TIMEOUT_MS);
+  const waitFailed = (id: string) =>
+    waitForJob(platform.http, key, id, ['failed'], FAIL_TIMEOUT_MS);
   /** The attempt numbers the worker started for a job, in order. */
   const startedAttempts = (mailbox: string, id: string): number[] =>
-    apps.worker.output
+    platform.worker.output
       .filter((line) => line.includes(`start ${mailbox} ${id} attempt `))
       .map((line) => Number(/attempt (\d+)/.exec(line)?.[1]));
   const dlqIds = async (query = ''): Promise<string[]> => {
-    const res = await http<{ data: { id: string }[] }>('GET', `/v1/dlq${query}`, { key });
+    const res = await platform.http<{ data: { id: string }[] }>('GET', `/v1/dlq${query}`, { key });
     expect(res.status).toBe(200);
     return res.body.data.map((j) => j.id);
   };
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    apps = await startApps(env.env);
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-    ({ key } = await createTenant(http, 'dead-letters'));
+    ({ key } = await createTenant(platform.http, 'dead-letters'));
     ids.t1a = await submit({ role: 'chat', tier: 1, input: FAILING });
     ids.t1b = await submit({ role: 'chat', tier: 1, input: FAILING });
     ids.t2 = await submit({ role: 'chat', tier: 2, input: FAILING });
     ids.completed = await submit({ role: 'chat', tier: 1, input: chatInput('fine') });
     await Promise.all([ids.t1a, ids.t1b, ids.t2].map(waitFailed));
-    await waitForJob(http, key, ids.completed);
-  });
-
-  afterAll(async () => {
-    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
-    await env?.cleanup();
+    await waitForJob(platform.http, key, ids.completed);
   });
 
   it('a job whose provider always fails ends failed after 3 attempts', async () => {
-    const res = await http('GET', `/v1/jobs/${ids.t1a}`, { key });
+    const res = await platform.http('GET', `/v1/jobs/${ids.t1a}`, { key });
     expect(res.body).toMatchObject({
       status: 'failed',
       result: null,
@@ -61,7 +52,7 @@ describe('failed jobs, the dead-letter list and replay', () => {
     });
     expect(res.body.error.message).toEqual(expect.any(String));
     expect(res.body.finishedAt).toEqual(expect.any(String));
-    expect(await bullJobState(env, 'agent.chat.t1', ids.t1a)).toBe('failed');
+    expect(await bullJobState(platform.env, 'agent.chat.t1', ids.t1a)).toBe('failed');
     expect(startedAttempts('agent.chat.t1', ids.t1a)).toEqual([1, 2, 3]);
   });
 
@@ -71,14 +62,14 @@ describe('failed jobs, the dead-letter list and replay', () => {
     expect(await dlqIds('?role=coder')).toEqual([]);
     // The DLQ is the failed jobs, whatever status is asked for.
     expect(await dlqIds('?status=completed')).not.toContain(ids.completed);
-    const page = await http('GET', '/v1/dlq?limit=2', { key });
+    const page = await platform.http('GET', '/v1/dlq?limit=2', { key });
     expect(page.body.data).toHaveLength(2);
     expect(page.body.nextCursor).toEqual(expect.any(String));
-    expectProblem(await http('GET', '/v1/dlq?limit=0', { key }), 400, 'invalid-query');
+    expectProblem(await platform.http('GET', '/v1/dlq?limit=0', { key }), 400, 'invalid-query');
   });
 
   it('retry of a failed job → 202 with fresh attempts; it runs again and ends failed again', async () => {
-    const res = await http('POST', `/v1/jobs/${ids.t1a}/retry`, { key });
+    const res = await platform.http('POST', `/v1/jobs/${ids.t1a}/retry`, { key });
     expect(res.status).toBe(202);
     // The worker may already be on the fresh first attempt (the simulated failure is instant).
     expect(res.body).toMatchObject({ id: ids.t1a, finishedAt: null });
@@ -87,7 +78,7 @@ describe('failed jobs, the dead-letter list and replay', () => {
     expect(await dlqIds()).not.toContain(ids.t1a);
 
     // While it runs again, it is not failed, so it cannot be retried.
-    const early = await http('POST', `/v1/jobs/${ids.t1a}/retry`, { key });
+    const early = await platform.http('POST', `/v1/jobs/${ids.t1a}/retry`, { key });
     expectProblem(early, 409, 'job-not-failed');
 
     const again = await waitFailed(ids.t1a);
@@ -101,15 +92,19 @@ describe('failed jobs, the dead-letter list and replay', () => {
   });
 
   it('retry of a job that did not fail → 409 job-not-failed', async () => {
-    const res = await http('POST', `/v1/jobs/${ids.completed}/retry`, { key });
+    const res = await platform.http('POST', `/v1/jobs/${ids.completed}/retry`, { key });
     expectProblem(res, 409, 'job-not-failed');
     expect(res.body.detail).toContain('completed');
-    expectProblem(await http('POST', `/v1/jobs/${randomUUID()}/retry`, { key }), 404, 'not-found');
+    expectProblem(
+      await platform.http('POST', `/v1/jobs/${randomUUID()}/retry`, { key }),
+      404,
+      'not-found',
+    );
   });
 
   it('POST /v1/dlq/replay by ids replays the failed ones and reports the others', async () => {
     const missing = randomUUID();
-    const res = await http('POST', '/v1/dlq/replay', {
+    const res = await platform.http('POST', '/v1/dlq/replay', {
       key,
       body: { ids: [ids.t1b, ids.completed, missing] },
     });
@@ -126,16 +121,19 @@ describe('failed jobs, the dead-letter list and replay', () => {
   });
 
   it('POST /v1/dlq/replay with a filter replays only the matching failed jobs', async () => {
-    const res = await http('POST', '/v1/dlq/replay', { key, body: { role: 'chat', tier: 2 } });
+    const res = await platform.http('POST', '/v1/dlq/replay', {
+      key,
+      body: { role: 'chat', tier: 2 },
+    });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ replayed: [ids.t2], skipped: [] });
     expect(await dlqIds()).toEqual(expect.not.arrayContaining([ids.t2]));
-    expect((await http('GET', `/v1/jobs/${ids.t1a}`, { key })).body.status).toBe('failed');
+    expect((await platform.http('GET', `/v1/jobs/${ids.t1a}`, { key })).body.status).toBe('failed');
     expect(await waitFailed(ids.t2)).toMatchObject({ attempts: { made: 3, max: 3 } });
     expect(startedAttempts('agent.chat.t2', ids.t2)).toEqual([1, 2, 3, 1, 2, 3]);
     expect(startedAttempts('agent.chat.t1', ids.t1a)).toEqual([1, 2, 3, 1, 2, 3]);
 
-    const none = await http('POST', '/v1/dlq/replay', { key, body: { role: 'coder' } });
+    const none = await platform.http('POST', '/v1/dlq/replay', { key, body: { role: 'coder' } });
     expect(none.body).toEqual({ replayed: [], skipped: [] });
   });
 
@@ -148,14 +146,14 @@ describe('failed jobs, the dead-letter list and replay', () => {
     ['ids and a filter together', { ids: [randomUUID()], role: 'chat' }, ''],
     ['a list', [1, 2], ''],
   ])('a replay body with %s → 422 invalid-input', async (_what, body, field) => {
-    const res = await http('POST', '/v1/dlq/replay', { key, body });
+    const res = await platform.http('POST', '/v1/dlq/replay', { key, body });
     expectProblem(res, 422, 'invalid-input');
     expect(res.body.errors).toEqual(expect.any(Array));
     if (field) expect(JSON.stringify(res.body.errors)).toContain(`"${field}`);
   });
 
   it('a replay body that is not JSON → 400 malformed-json', async () => {
-    const res = await http('POST', '/v1/dlq/replay', { key, rawBody: '{"ids": [' });
+    const res = await platform.http('POST', '/v1/dlq/replay', { key, rawBody: '{"ids": [' });
     expectProblem(res, 400, 'malformed-json');
   });
 });

@@ -1,6 +1,4 @@
-import { startApps, type AppProcess } from '../support/app-process';
-import { httpClient, type Http } from '../support/http-client';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { usePlatform } from '../support/platform';
 
 const ROLES = ['chat', 'planner', 'coder', 'reviewer', 'researcher', 'browser', 'judge'];
 const pascal = (role: string) => role[0].toUpperCase() + role.slice(1);
@@ -12,24 +10,15 @@ interface OpenApiDocument {
 }
 
 describe('OpenAPI document, docs page and health', () => {
-  let env: TestEnv;
-  let apps: { api: AppProcess; worker: AppProcess };
-  let http: Http;
+  const platform = usePlatform();
+
   let doc: OpenApiDocument;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    apps = await startApps(env.env);
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-    const res = await http<OpenApiDocument>('GET', '/docs/openapi.json');
+    const res = await platform.http<OpenApiDocument>('GET', '/docs/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     doc = res.body;
-  });
-
-  afterAll(async () => {
-    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
-    await env?.cleanup();
   });
 
   it('is an OpenAPI 3 document with the job routes', () => {
@@ -90,20 +79,20 @@ describe('OpenAPI document, docs page and health', () => {
   });
 
   it('serves the docs page as HTML', async () => {
-    const res = await fetch(`http://127.0.0.1:${env.env.API_PORT}/docs`);
+    const res = await fetch(`http://127.0.0.1:${platform.env.env.API_PORT}/docs`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await res.text()).toMatch(/swagger/i);
   });
 
   it('/health/live answers 200 ok', async () => {
-    const res = await http('GET', '/health/live');
+    const res = await platform.http('GET', '/health/live');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('/health/ready answers 200 with postgres and redis up', async () => {
-    const res = await http('GET', '/health/ready');
+    const res = await platform.http('GET', '/health/ready');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'ok',
@@ -112,7 +101,7 @@ describe('OpenAPI document, docs page and health', () => {
   });
 
   it('an unknown route is a 404 problem', async () => {
-    const res = await http('GET', '/v1/nothing-here');
+    const res = await platform.http('GET', '/v1/nothing-here');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 404, code: 'not-found' });

@@ -1,29 +1,23 @@
-import { startApps, type AppProcess } from '../support/app-process';
-import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
+import { chatInput, createTenant, waitForJob } from '../support/http-client';
+import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
 import { bullJobState, countJobRows } from '../support/store-probe';
-import { createTestEnv, type TestEnv } from '../support/test-env';
 
 describe('Idempotency-Key on POST /v1/jobs', () => {
-  let env: TestEnv;
-  let apps: { api: AppProcess; worker: AppProcess };
-  let http: Http;
+  const platform = usePlatform();
+
   let key: string;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    apps = await startApps(env.env);
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-    ({ key } = await createTenant(http, 'idem'));
-  });
-
-  afterAll(async () => {
-    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
-    await env?.cleanup();
+    ({ key } = await createTenant(platform.http, 'idem'));
   });
 
   const submit = (idempotencyKey: string, body: unknown, as = key) =>
-    http('POST', '/v1/jobs', { key: as, body, headers: { 'idempotency-key': idempotencyKey } });
+    platform.http('POST', '/v1/jobs', {
+      key: as,
+      body,
+      headers: { 'idempotency-key': idempotencyKey },
+    });
 
   it('the same key and body twice: 202 then 200 with the same job and Idempotent-Replayed', async () => {
     const body = { role: 'chat', tier: 1, input: chatInput('exactly once') };
@@ -39,9 +33,9 @@ describe('Idempotency-Key on POST /v1/jobs', () => {
     expect(second.body.id).toBe(first.body.id);
     expect(second.body).toMatchObject({ role: 'chat', tier: 1 });
 
-    expect(await countJobRows(env, 'idempotency_key = $1', ['order-1'])).toBe(1);
-    expect(await countJobRows(env)).toBe(1);
-    const job = await waitForJob(http, key, first.body.id);
+    expect(await countJobRows(platform.env, 'idempotency_key = $1', ['order-1'])).toBe(1);
+    expect(await countJobRows(platform.env)).toBe(1);
+    const job = await waitForJob(platform.http, key, first.body.id);
     expect(job.status).toBe('completed');
     expect(job.attempts.made).toBe(1);
 
@@ -49,14 +43,14 @@ describe('Idempotency-Key on POST /v1/jobs', () => {
     const third = await submit('order-1', body);
     expect(third.status).toBe(200);
     expect(third.body).toMatchObject({ id: first.body.id, status: 'completed' });
-    expect(await countJobRows(env)).toBe(1);
+    expect(await countJobRows(platform.env)).toBe(1);
   });
 
   it('the same key with a different body → 422 idempotency-key-reused, nothing new', async () => {
     const body = { role: 'chat', tier: 1, input: chatInput('first body') };
     const first = await submit('order-2', body);
     expect(first.status).toBe(202);
-    const before = await countJobRows(env);
+    const before = await countJobRows(platform.env);
 
     const changed = await submit('order-2', { ...body, input: chatInput('second body') });
     expectProblem(changed, 422, 'idempotency-key-reused');
@@ -64,8 +58,8 @@ describe('Idempotency-Key on POST /v1/jobs', () => {
     const otherTier = await submit('order-2', { ...body, tier: 2 });
     expectProblem(otherTier, 422, 'idempotency-key-reused');
 
-    expect(await countJobRows(env)).toBe(before);
-    expect(await countJobRows(env, 'idempotency_key = $1', ['order-2'])).toBe(1);
+    expect(await countJobRows(platform.env)).toBe(before);
+    expect(await countJobRows(platform.env, 'idempotency_key = $1', ['order-2'])).toBe(1);
   });
 
   it('five concurrent submissions with one key: one job, one row, one BullMQ job', async () => {
@@ -78,30 +72,30 @@ describe('Idempotency-Key on POST /v1/jobs', () => {
     for (const answer of answers.filter((a) => a.status === 200)) {
       expect(answer.headers.get('idempotent-replayed')).toBe('true');
     }
-    expect(await countJobRows(env, 'idempotency_key = $1', ['order-race'])).toBe(1);
-    const job = await waitForJob(http, key, id);
+    expect(await countJobRows(platform.env, 'idempotency_key = $1', ['order-race'])).toBe(1);
+    const job = await waitForJob(platform.http, key, id);
     expect(job.status).toBe('completed');
     expect(job.attempts.made).toBe(1);
-    expect(await bullJobState(env, 'agent.chat.t2', id)).toBe('completed');
+    expect(await bullJobState(platform.env, 'agent.chat.t2', id)).toBe('completed');
   });
 
   it('keys belong to a tenant: another tenant with the same key gets its own job', async () => {
-    const other = await createTenant(http, 'idem-other');
+    const other = await createTenant(platform.http, 'idem-other');
     const body = { role: 'chat', tier: 1, input: chatInput('exactly once') };
     const mine = await submit('order-1', body);
     expect(mine.status).toBe(200);
     const theirs = await submit('order-1', body, other.key);
     expect(theirs.status).toBe(202);
     expect(theirs.body.id).not.toBe(mine.body.id);
-    expect(await countJobRows(env, 'idempotency_key = $1', ['order-1'])).toBe(2);
+    expect(await countJobRows(platform.env, 'idempotency_key = $1', ['order-1'])).toBe(2);
   });
 
   it('without a key, the same body twice makes two jobs', async () => {
     const body = { role: 'chat', tier: 1, input: chatInput('no key') };
-    const a = await http('POST', '/v1/jobs', { key, body });
-    const b = await http('POST', '/v1/jobs', { key, body });
+    const a = await platform.http('POST', '/v1/jobs', { key, body });
+    const b = await platform.http('POST', '/v1/jobs', { key, body });
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(a.body.id).not.toBe(b.body.id);
-    expect(await countJobRows(env, 'idempotency_key IS NULL')).toBe(2);
+    expect(await countJobRows(platform.env, 'idempotency_key IS NULL')).toBe(2);
   });
 });

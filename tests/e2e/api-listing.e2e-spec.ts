@@ -1,15 +1,7 @@
-import { startApps, type AppProcess } from '../support/app-process';
-import {
-  chatInput,
-  createTenant,
-  httpClient,
-  waitForJob,
-  type Http,
-  type HttpResult,
-} from '../support/http-client';
+import { chatInput, createTenant, waitForJob, type HttpResult } from '../support/http-client';
+import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
 import { queryEnv } from '../support/store-probe';
-import { createTestEnv, type TestEnv } from '../support/test-env';
 
 interface Listed {
   id: string;
@@ -20,9 +12,9 @@ interface Listed {
 }
 
 describe('GET /v1/jobs: pagination, filters and bad queries', () => {
-  let env: TestEnv;
-  let apps: { api: AppProcess; worker: AppProcess };
-  let http: Http;
+  // Only chat mailboxes are served: coder jobs stay queued, delayed chat jobs stay delayed.
+  const platform = usePlatform({ WORKER_POOLS: 'agent.chat.*:4' });
+
   let key: string;
   const created: { id: string; role: string; tier: number; status: string }[] = [];
 
@@ -33,7 +25,7 @@ describe('GET /v1/jobs: pagination, filters and bad queries', () => {
     do {
       const sep = query ? '&' : '';
       const path: string = `/v1/jobs?${query}${cursor ? `${sep}cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res: HttpResult<{ data: Listed[]; nextCursor: string | null }> = await http(
+      const res: HttpResult<{ data: Listed[]; nextCursor: string | null }> = await platform.http(
         'GET',
         path,
         { key: as },
@@ -52,11 +44,7 @@ describe('GET /v1/jobs: pagination, filters and bad queries', () => {
       .sort();
 
   beforeAll(async () => {
-    // Only chat mailboxes are served: coder jobs stay queued, delayed chat jobs stay delayed.
-    env = await createTestEnv({ WORKER_POOLS: 'agent.chat.*:4' });
-    apps = await startApps(env.env);
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-    ({ key } = await createTenant(http, 'lister'));
+    ({ key } = await createTenant(platform.http, 'lister'));
     const plan: [Record<string, unknown>, number, string][] = [
       [{ role: 'chat', tier: 1, input: chatInput('listed') }, 4, 'completed'],
       [{ role: 'chat', tier: 2, delay: 60_000, input: chatInput('later') }, 2, 'delayed'],
@@ -65,23 +53,18 @@ describe('GET /v1/jobs: pagination, filters and bad queries', () => {
     ];
     for (const [body, count, status] of plan) {
       for (let i = 0; i < count; i++) {
-        const res = await http('POST', '/v1/jobs', { key, body });
+        const res = await platform.http('POST', '/v1/jobs', { key, body });
         expect(res.status).toBe(202);
         created.push({ id: res.body.id, role: String(body.role), tier: Number(body.tier), status });
       }
     }
     for (const job of created.filter((j) => j.status === 'completed')) {
-      expect((await waitForJob(http, key, job.id)).status).toBe('completed');
+      expect((await waitForJob(platform.http, key, job.id)).status).toBe('completed');
     }
   });
 
-  afterAll(async () => {
-    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
-    await env?.cleanup();
-  });
-
   it('lists newest first with the default page size', async () => {
-    const res = await http('GET', '/v1/jobs', { key });
+    const res = await platform.http('GET', '/v1/jobs', { key });
     expect(res.status).toBe(200);
     expect(res.body.nextCursor).toBeNull();
     const ids = res.body.data.map((j: Listed) => j.id);
@@ -131,7 +114,7 @@ describe('GET /v1/jobs: pagination, filters and bad queries', () => {
     ['tier=one', 'tier'],
     ['colour=red', ''],
   ])('a bad query (%s) → 400 invalid-query', async (query, field) => {
-    const res = await http('GET', `/v1/jobs?${query}`, { key });
+    const res = await platform.http('GET', `/v1/jobs?${query}`, { key });
     expectProblem(res, 400, 'invalid-query');
     expect(res.body.errors).toEqual(expect.any(Array));
     if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -143,7 +126,9 @@ describe('GET /v1/jobs: pagination, filters and bad queries', () => {
     ['base64 of nonsense', Buffer.from('nope').toString('base64url')],
     ['a date without an id', Buffer.from(`${new Date().toISOString()}|`).toString('base64url')],
   ])('a bad cursor (%s) → 400 invalid-query', async (_what, cursor) => {
-    const res = await http('GET', `/v1/jobs?cursor=${encodeURIComponent(cursor)}`, { key });
+    const res = await platform.http('GET', `/v1/jobs?cursor=${encodeURIComponent(cursor)}`, {
+      key,
+    });
     expectProblem(res, 400, 'invalid-query');
     expect(res.body.detail).toMatch(/cursor/);
   });
@@ -151,10 +136,10 @@ describe('GET /v1/jobs: pagination, filters and bad queries', () => {
   // Cursors carry milliseconds, so created_at is stored at millisecond precision: jobs that
   // share a millisecond are told apart by id and none is skipped between pages.
   it('walks jobs created within the same millisecond without skipping any', async () => {
-    const other = await createTenant(http, 'same-ms');
+    const other = await createTenant(platform.http, 'same-ms');
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await http('POST', '/v1/jobs', {
+      const res = await platform.http('POST', '/v1/jobs', {
         key: other.key,
         body: { role: 'coder', tier: 1, input: { task: `same ms ${i}` } },
       });
@@ -162,7 +147,7 @@ describe('GET /v1/jobs: pagination, filters and bad queries', () => {
     }
     // Four submissions in one millisecond, as under load: 100, 200, 300 and 400 µs.
     for (const [i, id] of ids.entries()) {
-      await queryEnv(env, `UPDATE jobs SET created_at = $2::timestamptz WHERE id = $1`, [
+      await queryEnv(platform.env, `UPDATE jobs SET created_at = $2::timestamptz WHERE id = $1`, [
         id,
         `2030-01-01T00:00:00.000${i + 1}00Z`,
       ]);

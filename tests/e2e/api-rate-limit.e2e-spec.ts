@@ -1,35 +1,21 @@
-import { startApps, type AppProcess } from '../support/app-process';
-import { chatInput, createTenant, httpClient, type Http } from '../support/http-client';
+import { chatInput, createTenant } from '../support/http-client';
+import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
 import { countJobRows, mailboxJobCounts } from '../support/store-probe';
-import { createTestEnv, type TestEnv } from '../support/test-env';
 
 describe('the per-key rate limit', () => {
-  let env: TestEnv;
-  let apps: { api: AppProcess; worker: AppProcess };
-  let http: Http;
-
-  beforeAll(async () => {
-    env = await createTestEnv({ RATE_LIMIT_PER_MINUTE: '3' });
-    apps = await startApps(env.env);
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-  });
-
-  afterAll(async () => {
-    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
-    await env?.cleanup();
-  });
+  const platform = usePlatform({ RATE_LIMIT_PER_MINUTE: '3' });
 
   it('answers 429 rate-limited with Retry-After once a key used its 3 calls, and enqueues nothing', async () => {
-    const { key } = await createTenant(http, 'limited');
+    const { key } = await createTenant(platform.http, 'limited');
     for (let remaining = 2; remaining >= 0; remaining--) {
-      const ok = await http('GET', '/v1/jobs', { key });
+      const ok = await platform.http('GET', '/v1/jobs', { key });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('ratelimit-limit')).toBe('3');
       expect(ok.headers.get('ratelimit-remaining')).toBe(String(remaining));
     }
 
-    const refused = await http('POST', '/v1/jobs', {
+    const refused = await platform.http('POST', '/v1/jobs', {
       key,
       body: { role: 'chat', tier: 1, input: chatInput('one too many') },
     });
@@ -44,29 +30,33 @@ describe('the per-key rate limit', () => {
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
 
     // Still limited, whatever the route.
-    expectProblem(await http('GET', '/v1/jobs', { key }), 429, 'rate-limited');
+    expectProblem(await platform.http('GET', '/v1/jobs', { key }), 429, 'rate-limited');
 
-    expect(await countJobRows(env)).toBe(0);
-    expect(await mailboxJobCounts(env)).toEqual({});
+    expect(await countJobRows(platform.env)).toBe(0);
+    expect(await mailboxJobCounts(platform.env)).toEqual({});
   });
 
   it('limits each key on its own: another key of the same tenant still works', async () => {
-    const first = await createTenant(http, 'two-keys');
-    const second = await http('POST', `/v1/admin/tenants/${first.tenantId}/keys`, {
+    const first = await createTenant(platform.http, 'two-keys');
+    const second = await platform.http('POST', `/v1/admin/tenants/${first.tenantId}/keys`, {
       admin: true,
       body: { name: 'second' },
     });
     expect(second.status).toBe(201);
     for (let i = 0; i < 3; i++)
-      expect((await http('GET', '/v1/jobs', { key: first.key })).status).toBe(200);
-    expectProblem(await http('GET', '/v1/jobs', { key: first.key }), 429, 'rate-limited');
-    expect((await http('GET', '/v1/jobs', { key: second.body.key })).status).toBe(200);
+      expect((await platform.http('GET', '/v1/jobs', { key: first.key })).status).toBe(200);
+    expectProblem(await platform.http('GET', '/v1/jobs', { key: first.key }), 429, 'rate-limited');
+    expect((await platform.http('GET', '/v1/jobs', { key: second.body.key })).status).toBe(200);
   });
 
   it('answers bad keys 401 (never 429) and never limits the admin API', async () => {
     for (let i = 0; i < 5; i++) {
-      expectProblem(await http('GET', '/v1/jobs', { key: 'not-a-key' }), 401, 'invalid-api-key');
-      expect((await http('GET', '/v1/admin/tenants', { admin: true })).status).toBe(200);
+      expectProblem(
+        await platform.http('GET', '/v1/jobs', { key: 'not-a-key' }),
+        401,
+        'invalid-api-key',
+      );
+      expect((await platform.http('GET', '/v1/admin/tenants', { admin: true })).status).toBe(200);
     }
   });
 });

@@ -1,32 +1,27 @@
-import { startApps, type AppProcess } from '../support/app-process';
-import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
+import { chatInput, createTenant, waitForJob } from '../support/http-client';
+import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
 import { bullJobState } from '../support/store-probe';
-import { createTestEnv, type TestEnv } from '../support/test-env';
 
 const SECRET = 'tenant-a-secret-4711';
 
 describe("a tenant never sees or touches another tenant's jobs", () => {
-  let env: TestEnv;
-  let apps: { api: AppProcess; worker: AppProcess };
-  let http: Http;
+  const platform = usePlatform();
+
   let a: { tenantId: string; key: string };
   let b: { tenantId: string; key: string };
   const aJobs = { completed: '', delayed: '', failed: '' };
   let bJob: string;
 
   const submit = async (key: string, body: Record<string, unknown>): Promise<string> => {
-    const res = await http('POST', '/v1/jobs', { key, body });
+    const res = await platform.http('POST', '/v1/jobs', { key, body });
     expect(res.status).toBe(202);
     return res.body.id as string;
   };
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    apps = await startApps(env.env);
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-    a = await createTenant(http, 'tenant-a');
-    b = await createTenant(http, 'tenant-b');
+    a = await createTenant(platform.http, 'tenant-a');
+    b = await createTenant(platform.http, 'tenant-b');
     aJobs.completed = await submit(a.key, { role: 'chat', tier: 1, input: chatInput(SECRET) });
     aJobs.delayed = await submit(a.key, {
       role: 'chat',
@@ -41,15 +36,10 @@ describe("a tenant never sees or touches another tenant's jobs", () => {
     });
     bJob = await submit(b.key, { role: 'chat', tier: 1, input: chatInput('tenant b') });
     await Promise.all([
-      waitForJob(http, a.key, aJobs.completed),
-      waitForJob(http, a.key, aJobs.failed, ['failed'], 60_000),
-      waitForJob(http, b.key, bJob),
+      waitForJob(platform.http, a.key, aJobs.completed),
+      waitForJob(platform.http, a.key, aJobs.failed, ['failed'], 60_000),
+      waitForJob(platform.http, b.key, bJob),
     ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
-    await env?.cleanup();
   });
 
   /** Neither A's input, tenant, results nor (in listings) job ids; a 404 echoes the asked id only. */
@@ -67,7 +57,7 @@ describe("a tenant never sees or touches another tenant's jobs", () => {
   };
 
   it("A's own view: the jobs are there, with their data", async () => {
-    const own = await http('GET', `/v1/jobs/${aJobs.completed}`, { key: a.key });
+    const own = await platform.http('GET', `/v1/jobs/${aJobs.completed}`, { key: a.key });
     expect(own.status).toBe(200);
     expect(own.body.status).toBe('completed');
     expect(JSON.stringify(own.body.result)).toContain('Simulated');
@@ -75,26 +65,26 @@ describe("a tenant never sees or touches another tenant's jobs", () => {
 
   it("B gets 404 for each of A's jobs, and the answer holds none of A's data", async () => {
     for (const id of Object.values(aJobs)) {
-      const res = await http('GET', `/v1/jobs/${id}`, { key: b.key });
+      const res = await platform.http('GET', `/v1/jobs/${id}`, { key: b.key });
       expectProblem(res, 404, 'not-found');
       expectNothingOfA(res.body);
     }
   });
 
   it("B cannot cancel A's delayed job: 404, and it stays delayed", async () => {
-    const res = await http('POST', `/v1/jobs/${aJobs.delayed}/cancel`, { key: b.key });
+    const res = await platform.http('POST', `/v1/jobs/${aJobs.delayed}/cancel`, { key: b.key });
     expectProblem(res, 404, 'not-found');
     expectNothingOfA(res.body);
-    const still = await http('GET', `/v1/jobs/${aJobs.delayed}`, { key: a.key });
+    const still = await platform.http('GET', `/v1/jobs/${aJobs.delayed}`, { key: a.key });
     expect(still.body.status).toBe('delayed');
-    expect(await bullJobState(env, 'agent.chat.t1', aJobs.delayed)).toBe('delayed');
+    expect(await bullJobState(platform.env, 'agent.chat.t1', aJobs.delayed)).toBe('delayed');
   });
 
   it("B cannot retry A's failed job: 404, and it stays failed", async () => {
-    const res = await http('POST', `/v1/jobs/${aJobs.failed}/retry`, { key: b.key });
+    const res = await platform.http('POST', `/v1/jobs/${aJobs.failed}/retry`, { key: b.key });
     expectProblem(res, 404, 'not-found');
     expectNothingOfA(res.body);
-    const still = await http('GET', `/v1/jobs/${aJobs.failed}`, { key: a.key });
+    const still = await platform.http('GET', `/v1/jobs/${aJobs.failed}`, { key: a.key });
     expect(still.body).toMatchObject({ status: 'failed', attempts: { made: 3, max: 3 } });
   });
 
@@ -106,31 +96,31 @@ describe("a tenant never sees or touches another tenant's jobs", () => {
       '?status=delayed',
       '?role=chat&tier=1',
     ]) {
-      const res = await http('GET', `/v1/jobs${query}`, { key: b.key });
+      const res = await platform.http('GET', `/v1/jobs${query}`, { key: b.key });
       expect(res.status).toBe(200);
       const ids = res.body.data.map((j: { id: string }) => j.id);
       for (const id of Object.values(aJobs)) expect(ids).not.toContain(id);
       expectNothingOfA(res.body, true);
     }
-    const all = await http('GET', '/v1/jobs', { key: b.key });
+    const all = await platform.http('GET', '/v1/jobs', { key: b.key });
     expect(all.body.data.map((j: { id: string }) => j.id)).toEqual([bJob]);
     expect(all.body.nextCursor).toBeNull();
-    const mine = await http('GET', '/v1/jobs', { key: a.key });
+    const mine = await platform.http('GET', '/v1/jobs', { key: a.key });
     expect(mine.body.data.map((j: { id: string }) => j.id).sort()).toEqual(
       Object.values(aJobs).sort(),
     );
   });
 
   it("B's dead-letter list is empty while A's holds A's failed job", async () => {
-    const theirs = await http('GET', '/v1/dlq', { key: b.key });
+    const theirs = await platform.http('GET', '/v1/dlq', { key: b.key });
     expect(theirs.status).toBe(200);
     expect(theirs.body).toEqual({ data: [], nextCursor: null });
-    const mine = await http('GET', '/v1/dlq', { key: a.key });
+    const mine = await platform.http('GET', '/v1/dlq', { key: a.key });
     expect(mine.body.data.map((j: { id: string }) => j.id)).toEqual([aJobs.failed]);
   });
 
   it("B's DLQ replay skips A's failed job as not found and leaves it failed", async () => {
-    const byId = await http('POST', '/v1/dlq/replay', {
+    const byId = await platform.http('POST', '/v1/dlq/replay', {
       key: b.key,
       body: { ids: [aJobs.failed] },
     });
@@ -139,11 +129,14 @@ describe("a tenant never sees or touches another tenant's jobs", () => {
       replayed: [],
       skipped: [{ id: aJobs.failed, reason: 'not-found' }],
     });
-    const byFilter = await http('POST', '/v1/dlq/replay', { key: b.key, body: { role: 'chat' } });
+    const byFilter = await platform.http('POST', '/v1/dlq/replay', {
+      key: b.key,
+      body: { role: 'chat' },
+    });
     expect(byFilter.status).toBe(202);
     expect(byFilter.body).toEqual({ replayed: [], skipped: [] });
-    const still = await http('GET', `/v1/jobs/${aJobs.failed}`, { key: a.key });
+    const still = await platform.http('GET', `/v1/jobs/${aJobs.failed}`, { key: a.key });
     expect(still.body.status).toBe('failed');
-    expect(await bullJobState(env, 'agent.chat.t1', aJobs.failed)).toBe('failed');
+    expect(await bullJobState(platform.env, 'agent.chat.t1', aJobs.failed)).toBe('failed');
   });
 });

@@ -1,42 +1,32 @@
 import { Queue } from 'bullmq';
 import { redisOptionsFromUrl } from '@switchboard/redis';
-import { startApps, type AppProcess } from '../support/app-process';
-import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { chatInput, createTenant, waitForJob } from '../support/http-client';
+import { usePlatform } from '../support/platform';
 
 describe('a job from submission to result', () => {
-  let env: TestEnv;
-  let apps: { api: AppProcess; worker: AppProcess };
-  let http: Http;
+  const platform = usePlatform();
+
   let key: string;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    apps = await startApps(env.env);
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-    ({ key } = await createTenant(http, 'acme'));
-  });
-
-  afterAll(async () => {
-    await Promise.all([apps?.api.stop(), apps?.worker.stop()]);
-    await env?.cleanup();
+    ({ key } = await createTenant(platform.http, 'acme'));
   });
 
   it('submits, processes and reads the result', async () => {
-    const submitted = await http('POST', '/v1/jobs', {
+    const submitted = await platform.http('POST', '/v1/jobs', {
       key,
       body: { role: 'chat', tier: 1, input: chatInput() },
     });
     expect(submitted.status).toBe(202);
     expect(submitted.headers.get('location')).toBe(`/v1/jobs/${submitted.body.id}`);
-    const job = await waitForJob(http, key, submitted.body.id);
+    const job = await waitForJob(platform.http, key, submitted.body.id);
     expect(job.status).toBe('completed');
     expect(job.result.provider).toBe('simulated');
     expect(job.result.text).toMatch(/^Simulated:/);
     expect(job.usage.outputTokens).toBe(job.result.usage.outputTokens);
     expect(job.attempts).toEqual({ made: 1, max: 3 });
     expect(
-      apps.worker.output.some((l) =>
+      platform.worker.output.some((l) =>
         l.includes(`end agent.chat.t1 ${job.id} attempt 1 completed in`),
       ),
     ).toBe(true);
@@ -44,15 +34,15 @@ describe('a job from submission to result', () => {
 
   it('carries priority and privacy to the record and to BullMQ', async () => {
     const body = { role: 'chat', tier: 0, priority: 5, privacy: true, input: chatInput('private') };
-    const submitted = await http('POST', '/v1/jobs', { key, body });
+    const submitted = await platform.http('POST', '/v1/jobs', { key, body });
     expect(submitted.status).toBe(202);
     expect(submitted.body).toMatchObject({ priority: 5, privacy: true, tier: 0 });
-    const job = await waitForJob(http, key, submitted.body.id);
+    const job = await waitForJob(platform.http, key, submitted.body.id);
     expect(job).toMatchObject({ status: 'completed', priority: 5, privacy: true });
     expect(job.result.model).toBe('simulated-local');
     const queue = new Queue('agent.chat.t0', {
-      connection: redisOptionsFromUrl(env.env.REDIS_URL),
-      prefix: env.env.QUEUE_PREFIX,
+      connection: redisOptionsFromUrl(platform.env.env.REDIS_URL),
+      prefix: platform.env.env.QUEUE_PREFIX,
     });
     try {
       const bull = await queue.getJob(job.id);

@@ -1,13 +1,11 @@
 import type { Queue } from 'bullmq';
-import { startApps, type AppProcess } from '../support/app-process';
-import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
-import { createTestEnv, type TestEnv } from '../support/test-env';
+import { chatInput, createTenant, waitForJob } from '../support/http-client';
+import { usePlatform } from '../support/platform';
 import {
   getJob,
   linesWith,
   mailboxQueue,
   recordQueueEvents,
-  stopAll,
   submitJob,
   waitUntil,
 } from '../support/worker-kit';
@@ -17,51 +15,50 @@ jest.setTimeout(120_000);
 // Retryable failures are retried with backoff until the attempts run out; failures a retry
 // cannot fix end the job at once. Either way the job record and the worker log agree.
 describe('retries and failures', () => {
-  let env: TestEnv;
-  let http: Http;
+  const platform = usePlatform({ WORKER_POOLS: 'agent.chat.t1:2' });
+
   let key: string;
   let queue: Queue;
   let events: Awaited<ReturnType<typeof recordQueueEvents>>;
-  let worker: AppProcess;
-  const apps: AppProcess[] = [];
 
   beforeAll(async () => {
-    env = await createTestEnv({ WORKER_POOLS: 'agent.chat.t1:2' });
-    const started = await startApps(env.env);
-    apps.push(started.api, started.worker);
-    worker = started.worker;
-    http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
-    ({ key } = await createTenant(http, 'retries'));
-    queue = mailboxQueue(env, 'agent.chat.t1');
-    events = await recordQueueEvents(env, 'agent.chat.t1');
+    ({ key } = await createTenant(platform.http, 'retries'));
+    queue = mailboxQueue(platform.env, 'agent.chat.t1');
+    events = await recordQueueEvents(platform.env, 'agent.chat.t1');
   });
 
   afterAll(async () => {
     await queue?.close();
     await events?.events.close();
-    await stopAll(apps);
-    await env?.cleanup();
   });
 
   it('retries a retryable failure with backoff, then fails it for good', async () => {
-    const id = await submitJob(http, key, {
+    const id = await submitJob(platform.http, key, {
       role: 'chat',
       tier: 1,
       input: chatInput('please fail [[simulate:error]]'),
     });
-    const job = await waitForJob(http, key, id, ['completed', 'failed', 'cancelled'], 60_000);
+    const job = await waitForJob(
+      platform.http,
+      key,
+      id,
+      ['completed', 'failed', 'cancelled'],
+      60_000,
+    );
     expect(job.status).toBe('failed');
     expect(job.attempts).toEqual({ made: 3, max: 3 });
     expect(job.error).toMatchObject({ code: 'provider-error', retryable: true });
     expect(job.error.message).toMatch(/simulated provider error/);
     expect(job.finishedAt).not.toBeNull();
 
-    const ends = linesWith(worker, `end agent.chat.t1 ${id}`);
-    expect(linesWith(worker, `end agent.chat.t1 ${id}`, '(will retry)')).toHaveLength(2);
-    expect(linesWith(worker, `end agent.chat.t1 ${id}`, '(final)')).toHaveLength(1);
+    const ends = linesWith(platform.worker, `end agent.chat.t1 ${id}`);
+    expect(linesWith(platform.worker, `end agent.chat.t1 ${id}`, '(will retry)')).toHaveLength(2);
+    expect(linesWith(platform.worker, `end agent.chat.t1 ${id}`, '(final)')).toHaveLength(1);
     expect(ends).toHaveLength(3);
     for (const attempt of [1, 2, 3]) {
-      expect(linesWith(worker, `start agent.chat.t1 ${id} attempt ${attempt}`)).toHaveLength(1);
+      expect(
+        linesWith(platform.worker, `start agent.chat.t1 ${id} attempt ${attempt}`),
+      ).toHaveLength(1);
     }
 
     const bull = await queue.getJob(id);
@@ -78,13 +75,13 @@ describe('retries and failures', () => {
 
   it('fails a job whose payload breaks its schema at once, without retrying', async () => {
     // A real record through the API, held back by a delay so no worker takes it yet...
-    const id = await submitJob(http, key, {
+    const id = await submitJob(platform.http, key, {
       role: 'chat',
       tier: 1,
       input: chatInput('replaced before it runs'),
       delay: 60_000,
     });
-    expect((await getJob(http, key, id)).status).toBe('delayed');
+    expect((await getJob(platform.http, key, id)).status).toBe('delayed');
     const original = await queue.getJob(id);
     expect(original).toBeDefined();
     expect(await original!.getState()).toBe('delayed');
@@ -97,13 +94,19 @@ describe('retries and failures', () => {
       { jobId: id, attempts: 3, backoff: { type: 'fixed', delay: 100 } },
     );
 
-    const job = await waitForJob(http, key, id, ['completed', 'failed', 'cancelled'], 60_000);
+    const job = await waitForJob(
+      platform.http,
+      key,
+      id,
+      ['completed', 'failed', 'cancelled'],
+      60_000,
+    );
     expect(job.status).toBe('failed');
     expect(job.attempts.made).toBe(1);
     expect(job.error).toMatchObject({ code: 'invalid-payload', retryable: false });
     expect(job.error.message).toMatch(/messages/);
-    expect(linesWith(worker, `end agent.chat.t1 ${id}`, '(final)')).toHaveLength(1);
-    expect(linesWith(worker, `end agent.chat.t1 ${id}`, '(will retry)')).toHaveLength(0);
+    expect(linesWith(platform.worker, `end agent.chat.t1 ${id}`, '(final)')).toHaveLength(1);
+    expect(linesWith(platform.worker, `end agent.chat.t1 ${id}`, '(will retry)')).toHaveLength(0);
 
     const bull = await queue.getJob(id);
     expect(await bull?.getState()).toBe('failed');
