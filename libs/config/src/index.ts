@@ -8,6 +8,6 @@ export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
 export type { DatabaseConfig } from './database.config';
 export type { HttpConfig } from './http.config';
-export type { LlmConfig } from './llm.config';
+export type { CircuitBreakerConfig, LlmConfig } from './llm.config';
 export type { RedisConfig } from './redis.config';
 export type { WorkerConfig } from './worker.config';

@@ -1,0 +1,81 @@
+import type { ChatMessage } from '@switchboard/catalogue';
+
+/** The wire protocols Switchboard speaks; `openai` also covers every OpenAI-compatible server. */
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'ollama', 'simulated'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/**
+ * Tokens as every provider reports them, normalised: `inputTokens` includes the cached part,
+ * `cachedInputTokens` is the part of it served from the provider's prompt cache.
+ */
+export interface ProviderUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+}
+
+/** One call to one provider's model. The router owns retries, timeouts and failover. */
+export interface ProviderChatCall {
+  /** The provider's own model id. */
+  model: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature?: number;
+  /**
+   * Aborts the HTTP request. The router aborts it on job cancellation and on its own
+   * deadline; an adapter that sees `signal.aborted` rethrows `signal.reason` unchanged.
+   */
+  signal: AbortSignal;
+}
+
+export interface ProviderChatResult {
+  text: string;
+  finishReason: 'stop' | 'length';
+  usage: ProviderUsage;
+}
+
+/**
+ * A streamed call: text deltas, then exactly one `done`. `usage` is null when the provider
+ * sent none. A stream that ends without its terminal event must throw a ProviderError of
+ * kind `connection` (never end quietly as if complete).
+ */
+export type ProviderStreamChunk =
+  | { type: 'delta'; text: string }
+  | { type: 'done'; finishReason: 'stop' | 'length'; usage: ProviderUsage | null };
+
+export interface ProviderEmbedCall {
+  model: string;
+  input: string[];
+  signal: AbortSignal;
+}
+
+export interface ProviderEmbedResult {
+  embeddings: number[][];
+  usage: ProviderUsage;
+}
+
+/**
+ * One configured provider, reached through its official SDK with the SDK's own retries
+ * turned off. Every failure is thrown as a `ProviderError` (or the signal's reason).
+ */
+export interface ProviderAdapter {
+  readonly name: string;
+  readonly kind: ProviderKind;
+  chat(call: ProviderChatCall): Promise<ProviderChatResult>;
+  stream(call: ProviderChatCall): AsyncIterable<ProviderStreamChunk>;
+  /** Only for providers with an embeddings API (openai, ollama). */
+  embed?(call: ProviderEmbedCall): Promise<ProviderEmbedResult>;
+  /** A cheap liveness call (list models); throws a ProviderError when unhealthy. */
+  health(signal: AbortSignal): Promise<void>;
+}
+
+/** How an adapter is built from the catalogue file and its secret. */
+export interface ProviderSettings {
+  name: string;
+  kind: ProviderKind;
+  /** e.g. https://api.groq.com/openai/v1 or http://127.0.0.1:11434; SDK default when absent. */
+  baseURL?: string;
+  apiKey?: string;
+  /** Extra headers, e.g. OpenRouter's HTTP-Referer. */
+  headers?: Record<string, string>;
+}
