@@ -142,6 +142,7 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
           return response;
         },
         stream: (request: LlmRequest) => client.stream(request),
+        embed: (request) => client.embed(request),
       };
     });
     const submission = moduleRef.get(JobSubmissionService);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig } from '@switchboard/config';
+import { CatalogueError, loadCatalogue } from '@switchboard/llm';
 import { MaskingLogger, armShutdownWatchdog } from '@switchboard/observability';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './docs/openapi';
@@ -10,7 +11,10 @@ import { jsonBody } from './problems/json-body.middleware';
 async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = new MaskingLogger('Api', config.app.logLevel, config.app.production);
-  logger.setSecrets(config.secrets());
+  // Loaded here too so a bad catalogue stops the process before Nest starts, and so that
+  // provider keys are masked from the first log line.
+  const catalogue = loadCatalogue(config.llm, process.env);
+  logger.setSecrets([...config.secrets(), ...catalogue.secrets()]);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, {
     logger,
     bodyParser: false,
@@ -28,7 +32,9 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   const message =
-    error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+    error instanceof ConfigError || error instanceof CatalogueError
+      ? error.message
+      : ((error as Error).stack ?? String(error));
   process.stderr.write(`api failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@switchboard/config';
+import { CatalogueError, loadCatalogue } from '@switchboard/llm';
 import { MaskingLogger, armShutdownWatchdog } from '@switchboard/observability';
 import { parsePools } from './pool-spec';
 import { WorkerModule } from './worker.module';
@@ -13,7 +14,10 @@ async function bootstrap(): Promise<void> {
     throw new ConfigError([(error as Error).message]);
   }
   const logger = new MaskingLogger('Worker', config.app.logLevel, config.app.production);
-  logger.setSecrets(config.secrets());
+  // Loaded here too so a bad catalogue stops the process before Nest starts, and so that
+  // provider keys are masked from the first log line.
+  const catalogue = loadCatalogue(config.llm, process.env);
+  logger.setSecrets([...config.secrets(), ...catalogue.secrets()]);
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger });
   // useProcessExit: after a graceful shutdown exit 0, rather than re-raising the signal (143).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
@@ -24,7 +28,9 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   const message =
-    error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error));
+    error instanceof ConfigError || error instanceof CatalogueError
+      ? error.message
+      : ((error as Error).stack ?? String(error));
   process.stderr.write(`worker failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -25,6 +25,11 @@ export interface JobData<R extends Role = Role> {
   role: R;
   tier: Tier;
   privacy: boolean;
+  /** Escalation ceiling for the router; the job's own tier when absent. */
+  maxTier?: Tier;
+  streamFailover?: 'fail' | 'restart';
+  /** Shared by a job and all its descendants: the root job's id unless the client sent one. */
+  traceId?: string;
   input?: JobInput<R>;
   inputRef?: true;
   /** Durable results of the actor's earlier steps, replayed when a parent resumes. */

@@ -11,6 +11,14 @@ export const jobOptionsFields = {
   priority: z.number().int().min(1).max(MAX_PRIORITY).optional(),
   delay: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
   privacy: z.boolean().optional(),
+  /** Escalation ceiling: the router may go up to this tier when lower ones fail. */
+  maxTier: z
+    .number()
+    .int()
+    .refine((t) => isTier(t), { message: `must be one of ${TIERS.join(', ')}` })
+    .optional(),
+  /** When a stream breaks after text was delivered: fail the call, or restart it elsewhere. */
+  streamFailover: z.enum(['fail', 'restart']).optional(),
 };
 
 const envelopeSchema = z.strictObject({
@@ -27,6 +35,8 @@ export interface JobRequest<R extends Role = Role> {
   priority?: number;
   delay?: number;
   privacy: boolean;
+  maxTier?: Tier;
+  streamFailover?: 'fail' | 'restart';
 }
 
 export interface FieldProblem {
@@ -75,16 +85,29 @@ export function parseJobRequest(
   }
   const envelope = envelopeSchema.safeParse(body);
   const input = JOB_CATALOGUE[role].input.safeParse((body as { input?: unknown }).input);
+  const maxTier = (body as { maxTier?: unknown }).maxTier;
   const errors = [
     ...(envelope.success ? [] : toFieldProblems(envelope.error)),
+    ...(typeof maxTier === 'number' && maxTier < tier
+      ? [{ field: 'maxTier', message: `must be at least the job's tier (${tier})` }]
+      : []),
     ...(input.success ? [] : toFieldProblems(input.error, 'input')),
   ];
   if (!envelope.success || !input.success || errors.length > 0) {
     return { ok: false, problem: { kind: 'invalid-input', errors } };
   }
-  const { priority, delay, privacy } = envelope.data;
+  const { priority, delay, privacy, streamFailover } = envelope.data;
   return {
     ok: true,
-    request: { role, tier, input: input.data, priority, delay, privacy: privacy ?? false },
+    request: {
+      role,
+      tier,
+      input: input.data,
+      priority,
+      delay,
+      privacy: privacy ?? false,
+      ...(maxTier !== undefined && maxTier !== tier ? { maxTier: maxTier as Tier } : {}),
+      ...(streamFailover ? { streamFailover } : {}),
+    },
   };
 }

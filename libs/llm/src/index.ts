@@ -1,16 +1,44 @@
-// LLM access for actors: the `LlmClient` interface, bound per job to its tier and privacy.
-// Backed for now by the clearly labelled `simulated` provider (deterministic, for dev/bench).
+// LLM access for actors: providers through their official SDKs, the versioned model
+// catalogue, and the router (tiers, escalation, privacy, failover, circuit breakers,
+// 429 cooldowns, health checks) behind the per-job `LlmClient`; every attempt is logged.
 export { LlmModule } from './llm.module';
-export { LlmService, SimulatedProviderRefusedError } from './llm.service';
-export { SimulatedProvider } from './simulated.provider';
-export { SimulatedProviderError } from './simulated-directives';
-export { SIMULATED_MODELS, costMicros } from './simulated-models';
+export { LlmService, type ProviderStatus } from './llm.service';
+export { InvocationLog } from './invocations/invocation-log';
+export { loadCatalogue, checkCatalogue, CatalogueError } from './catalogue/load-catalogue';
+export { ModelCatalogue, type CatalogueModel, type ModelPrices } from './catalogue/model-catalogue';
+export {
+  CAPABILITIES,
+  ROUTING_STRATEGIES,
+  modelCatalogueSchema,
+  type Capability,
+  type ModelCatalogueFile,
+  type RoutingStrategy,
+} from './catalogue/model-catalogue.schema';
+export { BUILTIN_CATALOGUE } from './catalogue/builtin-catalogue';
+export { callCostMicros } from './catalogue/cost';
+export { createAdapter } from './providers/create-adapter';
+export { ProviderError, type ProviderErrorKind } from './providers/provider-error';
+export type { ProviderAdapter, ProviderKind, ProviderUsage } from './providers/provider.types';
+export { LlmRouter, type RouterDeps } from './router/llm-router';
+export { ProviderGate, type CircuitState, type GateStatus } from './router/provider-gate';
+export { HealthMonitor, type ProviderHealth } from './router/health-monitor';
+export type { InvocationSink } from './router/invocation-recorder';
+export {
+  NoCandidateError,
+  ProvidersExhaustedError,
+  RoutingError,
+  StreamInterruptedError,
+} from './router/routing-errors';
 export { estimateTokens, estimateMessageTokens } from './token-count';
-export type {
-  LlmClient,
-  LlmProvider,
-  LlmRequest,
-  LlmResponse,
-  LlmRouting,
-  LlmStreamEvent,
+export {
+  STREAM_FAILOVER_POLICIES,
+  type EmbedRequest,
+  type EmbedResponse,
+  type LlmClient,
+  type LlmRequest,
+  type LlmResponse,
+  type LlmRouting,
+  type LlmStreamEvent,
+  type LlmUsage,
+  type StreamFailoverPolicy,
 } from './llm.types';

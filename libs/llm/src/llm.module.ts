@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { InvocationLog } from './invocations/invocation-log';
 import { LlmService } from './llm.service';
 
-@Module({ providers: [LlmService], exports: [LlmService] })
+@Module({ providers: [LlmService, InvocationLog], exports: [LlmService, InvocationLog] })
 export class LlmModule {}

@@ -1,47 +1,116 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { Config } from '@switchboard/config';
-import type {
-  LlmClient,
-  LlmProvider,
-  LlmRequest,
-  LlmResponse,
-  LlmRouting,
-  LlmStreamEvent,
-} from './llm.types';
-import { SimulatedProvider } from './simulated.provider';
+import { REDIS_CLIENT } from '@switchboard/redis';
+import type { Redis } from 'ioredis';
+import { loadCatalogue } from './catalogue/load-catalogue';
+import type { CatalogueModel, ModelCatalogue } from './catalogue/model-catalogue';
+import { InvocationLog } from './invocations/invocation-log';
+import type { EmbedRequest, LlmClient, LlmRequest, LlmRouting } from './llm.types';
+import { createAdapter } from './providers/create-adapter';
+import type { ProviderAdapter } from './providers/provider.types';
+import { HealthMonitor, type ProviderHealth } from './router/health-monitor';
+import { LlmRouter } from './router/llm-router';
+import { ProviderGate, type GateStatus } from './router/provider-gate';
 
-/** Refused at boot: production without real providers, or with the simulated one not allowed. */
-export class SimulatedProviderRefusedError extends Error {
-  constructor() {
-    super(
-      'The simulated LLM provider is refused in production. Configure real providers, ' +
-        'or set LLM_ALLOW_SIMULATED=true to run it on purpose.',
-    );
-    this.name = 'SimulatedProviderRefusedError';
-  }
+export interface ProviderStatus {
+  name: string;
+  kind: string;
+  local: boolean;
+  baseURL: string | null;
+  models: string[];
+  health: ProviderHealth;
+  circuit: GateStatus;
 }
 
+/** Health checks never wait longer than this, whatever the request timeout. */
+const HEALTH_TIMEOUT_MS = 10_000;
+
 /**
- * Gives each job an `LlmClient` bound to its tier, privacy and abort signal. Only the
- * simulated provider exists so far; the tiered router will sit behind the same interface.
+ * Loads the model catalogue, builds one adapter per provider, and hands each job an
+ * `LlmClient` bound to its tier, privacy, escalation ceiling and abort signal.
  */
 @Injectable()
-export class LlmService implements OnModuleInit {
-  private provider!: LlmProvider;
+export class LlmService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('LlmService');
+  private catalogue!: ModelCatalogue;
+  private router!: LlmRouter;
+  private gate!: ProviderGate;
+  private health!: HealthMonitor;
 
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly invocations: InvocationLog,
+  ) {}
 
   onModuleInit(): void {
-    if (!this.config.llm.allowSimulated) throw new SimulatedProviderRefusedError();
-    this.provider = new SimulatedProvider(this.config.llm);
+    const llm = this.config.llm;
+    this.catalogue = loadCatalogue(llm, process.env);
+    const adapters = new Map<string, ProviderAdapter>(
+      [...this.catalogue.providers.values()].map((p) => [p.name, createAdapter(p, llm)]),
+    );
+    const prefix = this.config.redis.prefix;
+    this.gate = new ProviderGate(this.redis, prefix, llm.breaker, llm.requestTimeoutMs);
+    this.health = new HealthMonitor(
+      this.redis,
+      prefix,
+      adapters,
+      llm.healthIntervalMs,
+      Math.min(HEALTH_TIMEOUT_MS, llm.requestTimeoutMs),
+    );
+    this.router = new LlmRouter({
+      catalogue: this.catalogue,
+      adapters,
+      gate: this.gate,
+      invocations: this.invocations,
+      config: llm,
+      unhealthy: () => this.health.unhealthy(),
+    });
+    this.logger.log(
+      `model catalogue ${this.catalogue.source}: ${adapters.size} providers, ` +
+        `${this.catalogue.models.length} models`,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.health.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.health.stop();
   }
 
   clientFor(routing: LlmRouting): LlmClient {
-    const provider = this.provider;
+    const router = this.router;
     return {
-      chat: (request: LlmRequest): Promise<LlmResponse> => provider.chat(request, routing),
-      stream: (request: LlmRequest): AsyncIterable<LlmStreamEvent> =>
-        provider.stream(request, routing),
+      chat: (request: LlmRequest) => router.chat(request, routing),
+      stream: (request: LlmRequest) => router.stream(request, routing),
+      embed: (request: EmbedRequest) => router.embed(request, routing),
     };
+  }
+
+  models(): readonly CatalogueModel[] {
+    return this.catalogue.models;
+  }
+
+  async providers(): Promise<ProviderStatus[]> {
+    const names = [...this.catalogue.providers.keys()];
+    const [health, gates] = await Promise.all([this.health.snapshot(), this.gate.status(names)]);
+    return [...this.catalogue.providers.values()].map((p) => ({
+      name: p.name,
+      kind: p.kind,
+      local: p.local,
+      baseURL: p.baseURL ?? null,
+      models: this.catalogue.models.filter((m) => m.provider === p.name).map((m) => m.id),
+      health: health.get(p.name)!,
+      circuit: gates.get(p.name)!,
+    }));
   }
 }

@@ -1,41 +1,73 @@
-import type { ChatMessage, Tier, Usage } from '@switchboard/catalogue';
+import type { ChatMessage, Role, Tier, Usage } from '@switchboard/catalogue';
+import type { Capability } from './catalogue/model-catalogue.schema';
 
 export interface LlmRequest {
   messages: ChatMessage[];
-  /** A model id from the catalogue; by default the tier's default model. */
+  /** A catalogue model (`id` or `provider/id`); by default the router chooses. */
   model?: string;
   maxTokens?: number;
   temperature?: number;
+  /** Beyond `chat`, what the model must support (e.g. `vision`, `tools`). */
+  capabilities?: Capability[];
 }
 
-/** Where a call may go: set by the job, not by the actor. */
+export interface EmbedRequest {
+  input: string[];
+  model?: string;
+}
+
+/** What happens when a stream breaks after text has reached the client. */
+export const STREAM_FAILOVER_POLICIES = ['fail', 'restart'] as const;
+export type StreamFailoverPolicy = (typeof STREAM_FAILOVER_POLICIES)[number];
+
+/** Where a call may go, and on whose behalf: set by the job, not by the actor. */
 export interface LlmRouting {
   tier: Tier;
-  /** Private jobs never leave tier 0 (local) providers. */
+  /** Private jobs (and every tier-0 job) reach only providers marked local. */
   privacy: boolean;
+  /** Escalation ceiling; the job's own tier (no escalation) by default. */
+  maxTier?: Tier;
+  /** `fail` by default. */
+  streamFailover?: StreamFailoverPolicy;
   signal?: AbortSignal;
+  /** For the invocation log. */
+  job?: { jobId: string; tenantId: string; role: Role; traceId?: string };
+}
+
+export interface LlmUsage extends Usage {
+  cachedInputTokens: number;
 }
 
 export interface LlmResponse {
   text: string;
   finishReason: 'stop' | 'length';
-  usage: Usage;
+  usage: LlmUsage;
+  model: string;
+  provider: string;
+  /** The tier that served the call: above the job's own after an escalation. */
+  tier: Tier;
+}
+
+export interface EmbedResponse {
+  embeddings: number[][];
+  usage: LlmUsage;
   model: string;
   provider: string;
 }
 
+/**
+ * A streamed call: deltas, then `done`. `restart` means the provider broke after text was
+ * delivered and the job's policy is `restart`: drop the text so far; the next provider
+ * starts again from the beginning.
+ */
 export type LlmStreamEvent =
-  { type: 'delta'; text: string } | { type: 'done'; response: LlmResponse };
+  | { type: 'delta'; text: string }
+  | { type: 'restart'; from: string; to: string; reason: string }
+  | { type: 'done'; response: LlmResponse };
 
 /** What an actor sees as `ctx.llm`. */
 export interface LlmClient {
   chat(request: LlmRequest): Promise<LlmResponse>;
   stream(request: LlmRequest): AsyncIterable<LlmStreamEvent>;
-}
-
-/** One provider behind the router. */
-export interface LlmProvider {
-  readonly name: string;
-  chat(request: LlmRequest, routing: LlmRouting): Promise<LlmResponse>;
-  stream(request: LlmRequest, routing: LlmRouting): AsyncIterable<LlmStreamEvent>;
+  embed(request: EmbedRequest): Promise<EmbedResponse>;
 }

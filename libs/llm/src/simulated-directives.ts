@@ -3,19 +3,10 @@ import type { ChatMessage } from '@switchboard/catalogue';
 /**
  * The simulated provider can be told to fail, so development and tests can exercise retries
  * and dead letters: a user message containing `[[simulate:error]]` makes every call fail with
- * a retryable provider error. Real providers never see this; production refuses `simulated`.
+ * a retryable provider (server) error. Real providers never see this; production refuses `simulated`.
  */
 export const SIMULATE_ERROR = '[[simulate:error]]';
 
 export function wantsSimulatedError(messages: readonly ChatMessage[]): boolean {
   return messages.some((m) => m.role === 'user' && m.content.includes(SIMULATE_ERROR));
-}
-
-export class SimulatedProviderError extends Error {
-  readonly code = 'provider-error';
-  readonly retryable = true;
-  constructor() {
-    super(`simulated provider error (requested by ${SIMULATE_ERROR})`);
-    this.name = 'SimulatedProviderError';
-  }
 }

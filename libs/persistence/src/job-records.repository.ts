@@ -9,7 +9,19 @@ export type NewJobRecord = Pick<
   JobEntity,
   'id' | 'tenantId' | 'role' | 'tier' | 'status' | 'input' | 'maxAttempts' | 'privacy'
 > &
-  Partial<Pick<JobEntity, 'priority' | 'delayMs' | 'parentId' | 'idempotencyKey' | 'requestHash'>>;
+  Partial<
+    Pick<
+      JobEntity,
+      | 'priority'
+      | 'delayMs'
+      | 'parentId'
+      | 'idempotencyKey'
+      | 'requestHash'
+      | 'maxTier'
+      | 'streamFailover'
+      | 'traceId'
+    >
+  >;
 
 export interface JobListFilter {
   status?: JobStatus;

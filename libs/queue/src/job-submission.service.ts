@@ -19,6 +19,8 @@ export interface SubmitOptions {
   idempotencyKey?: string;
   requestHash?: string;
   parent?: { id: string; queue: string };
+  /** From the client's `traceparent`, or the parent's; the job's own id otherwise. */
+  traceId?: string;
 }
 
 export interface Submission {
@@ -61,6 +63,9 @@ export class JobSubmissionService {
         delayMs: request.delay ?? null,
         maxAttempts: jobDefinition(request.role).options.attempts,
         parentId: opts.parent?.id ?? null,
+        maxTier: request.maxTier ?? null,
+        streamFailover: request.streamFailover ?? null,
+        traceId: opts.traceId ?? id,
         idempotencyKey: opts.idempotencyKey ?? null,
         requestHash: opts.requestHash ?? null,
       });
@@ -92,6 +97,8 @@ export class JobSubmissionService {
       input: record.input as JobRequest['input'],
       priority: record.priority ?? undefined,
       privacy: record.privacy,
+      maxTier: record.maxTier ?? undefined,
+      streamFailover: record.streamFailover ?? undefined,
     };
     await this.enqueue(record, request, {}, false);
   }
@@ -108,6 +115,9 @@ export class JobSubmissionService {
       role: request.role,
       tier: request.tier,
       privacy: request.privacy,
+      ...(request.maxTier !== undefined ? { maxTier: request.maxTier } : {}),
+      ...(request.streamFailover ? { streamFailover: request.streamFailover } : {}),
+      traceId: record.traceId ?? record.id,
       ...(inline ? { input: request.input } : { inputRef: true }),
     };
     const options = bullJobOptions(request.role, {

@@ -5,6 +5,7 @@ import {
   TIER_DESCRIPTIONS,
   openApiSchemaName,
 } from '@switchboard/catalogue';
+import { llmSchemas } from './llm-schemas';
 import { ref } from './openapi-refs';
 
 const nullable = (schema: Record<string, unknown>) => ({ ...schema, nullable: true });
@@ -26,6 +27,9 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
         },
         status: { type: 'string', enum: [...JOB_STATUSES] },
         privacy: { type: 'boolean' },
+        maxTier: { type: 'integer', enum: [...TIERS], description: 'escalation ceiling' },
+        streamFailover: { type: 'string', enum: ['fail', 'restart'] },
+        traceId: nullable({ type: 'string' }),
         priority: nullable({ type: 'integer' }),
         delay: nullable({ type: 'integer', description: 'milliseconds' }),
         parentId: nullable({ type: 'string', format: 'uuid' }),
@@ -71,6 +75,7 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
         nextCursor: nullable({ type: 'string', description: 'pass as ?cursor= for the next page' }),
       },
     },
+    ...llmSchemas(),
     Problem: {
       type: 'object',
       description: 'RFC 9457 problem details',

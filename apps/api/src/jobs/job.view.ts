@@ -8,6 +8,9 @@ export interface JobView {
   tier: Tier;
   status: JobStatus;
   privacy: boolean;
+  maxTier: Tier;
+  streamFailover: 'fail' | 'restart';
+  traceId: string | null;
   priority: number | null;
   delay: number | null;
   parentId: string | null;
@@ -32,6 +35,9 @@ export function toJobView(job: JobEntity, live?: { progress: unknown } | null): 
     tier: job.tier,
     status: job.status,
     privacy: job.privacy,
+    maxTier: job.maxTier ?? job.tier,
+    streamFailover: job.streamFailover ?? 'fail',
+    traceId: job.traceId,
     priority: job.priority,
     delay: job.delayMs,
     parentId: job.parentId,

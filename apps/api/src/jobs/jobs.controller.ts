@@ -24,6 +24,7 @@ import type { Response } from 'express';
 import { problemResponses, ref } from '../docs/openapi-refs';
 import type { JobView } from './job.view';
 import { JobsService } from './jobs.service';
+import { traceIdFrom } from './trace-id';
 
 @ApiTags('jobs')
 @ApiSecurity('apiKey')
@@ -57,9 +58,15 @@ export class JobsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobView> {
-    const { job, created } = await this.jobs.submit(principal.tenantId, body, idempotencyKey);
+    const { job, created } = await this.jobs.submit(
+      principal.tenantId,
+      body,
+      idempotencyKey,
+      traceIdFrom(traceparent),
+    );
     res.status(created ? 202 : 200).location(job.links.self);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
     return job;

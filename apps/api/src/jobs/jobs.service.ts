@@ -28,6 +28,7 @@ export class JobsService {
     tenantId: string,
     body: unknown,
     idempotencyKey?: string,
+    traceId?: string,
   ): Promise<{ job: JobView; created: boolean }> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ProblemException(
@@ -53,6 +54,7 @@ export class JobsService {
       const { record, created } = await this.submission.submit(tenantId, parsed.request, {
         idempotencyKey,
         requestHash: requestHash(body),
+        traceId,
       });
       return { job: toJobView(record), created };
     } catch (error) {

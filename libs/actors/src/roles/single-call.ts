@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@switchboard/catalogue';
+import type { ChatMessage, Usage } from '@switchboard/catalogue';
 import type { LlmResponse } from '@switchboard/llm';
 import type { ActorContext } from '../actor.types';
 
@@ -14,7 +14,7 @@ export async function singleCall(
   system: string,
   user: string,
   controls: ModelControls,
-): Promise<Pick<LlmResponse, 'text' | 'usage' | 'model' | 'provider' | 'finishReason'>> {
+): Promise<Pick<LlmResponse, 'text' | 'model' | 'provider' | 'finishReason'> & { usage: Usage }> {
   const messages: ChatMessage[] = [
     { role: 'system', content: system },
     { role: 'user', content: user },

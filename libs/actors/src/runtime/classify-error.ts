@@ -15,6 +15,11 @@ export function classifyError(error: unknown): JobErrorInfo & { retryable: boole
     return { message: z.prettifyError(error), code: 'invalid-payload', retryable: false };
   }
   const err = error instanceof Error ? error : new Error(String(error));
-  const code = (err as { code?: unknown }).code;
-  return { message: err.message, code: typeof code === 'string' ? code : 'error', retryable: true };
+  const { code, retryable } = err as { code?: unknown; retryable?: unknown };
+  return {
+    message: err.message,
+    code: typeof code === 'string' ? code : 'error',
+    // Provider request errors and routing configuration errors say so themselves.
+    retryable: retryable !== false,
+  };
 }

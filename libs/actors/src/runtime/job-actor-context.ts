@@ -2,6 +2,7 @@ import {
   jobDefinition,
   type JobData,
   type JobInput,
+  type JobRequest,
   type Role,
   type Usage,
 } from '@switchboard/catalogue';
@@ -109,13 +110,22 @@ export class JobActorContext implements ActorContext {
         role: child.role,
         tier: child.tier ?? opts.tier ?? message.tier,
         input: parsed.data,
-        // A private job's children stay private.
+        // A private job's children stay private, and keep its failover rules.
         privacy: message.privacy,
         priority: opts.priority,
         delay: opts.delay,
+        ...this.inheritedRouting(child.tier ?? opts.tier ?? message.tier),
       },
-      { id, parent },
+      { id, parent, traceId: this.deps.job.data.traceId ?? message.jobId },
     );
+  }
+
+  private inheritedRouting(tier: number): Pick<JobRequest, 'maxTier' | 'streamFailover'> {
+    const { maxTier, streamFailover } = this.deps.job.data;
+    return {
+      ...(maxTier !== undefined && maxTier > tier ? { maxTier } : {}),
+      ...(streamFailover ? { streamFailover } : {}),
+    };
   }
 
   private async collect(childIds: string[]): Promise<unknown[]> {

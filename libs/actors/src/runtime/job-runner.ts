@@ -76,7 +76,7 @@ export class JobRunner {
     signal: AbortSignal,
     markedActive: Promise<void>,
   ): Promise<unknown> {
-    const { role, tier, privacy, tenantId } = job.data;
+    const { role, tier, privacy, tenantId, maxTier, streamFailover, traceId } = job.data;
     const definition = jobDefinition(role);
     const rawInput = job.data.input ?? (await this.records.findById(job.id as string))?.input;
     const input = definition.input.parse(rawInput) as JobInput<Role>;
@@ -93,7 +93,14 @@ export class JobRunner {
       job,
       token,
       message,
-      llm: this.llm.clientFor({ tier, privacy, signal }),
+      llm: this.llm.clientFor({
+        tier,
+        privacy,
+        maxTier,
+        streamFailover,
+        signal,
+        job: { jobId: message.jobId, tenantId, role, traceId: traceId ?? message.jobId },
+      }),
       signal,
       submission: this.submission,
       records: this.records,

@@ -1,5 +1,12 @@
 import type { Usage } from '@switchboard/catalogue';
-import type { LlmClient, LlmRequest, LlmResponse, LlmStreamEvent } from '@switchboard/llm';
+import type {
+  EmbedRequest,
+  EmbedResponse,
+  LlmClient,
+  LlmRequest,
+  LlmResponse,
+  LlmStreamEvent,
+} from '@switchboard/llm';
 import type { StepJournal } from './step-journal';
 
 /**
@@ -39,11 +46,18 @@ export class MeteredLlm implements LlmClient {
     }
   }
 
+  /** Not journaled: embeddings are large, and repeating one is cheap. */
+  async embed(request: EmbedRequest): Promise<EmbedResponse> {
+    const response = await this.inner.embed(request);
+    this.add(response);
+    return response;
+  }
+
   usage(): Usage {
     return { ...this.total };
   }
 
-  private add(response: LlmResponse): void {
+  private add(response: Pick<LlmResponse, 'usage'>): void {
     this.total.inputTokens += response.usage.inputTokens;
     this.total.outputTokens += response.usage.outputTokens;
     this.total.costMicros += response.usage.costMicros;

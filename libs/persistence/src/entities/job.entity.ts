@@ -35,6 +35,17 @@ export class JobEntity {
   @Column({ type: 'boolean', default: false })
   privacy!: boolean;
 
+  /** Escalation ceiling for the LLM router; null means the job's own tier. */
+  @Column({ name: 'max_tier', type: 'smallint', nullable: true })
+  maxTier!: Tier | null;
+
+  @Column({ name: 'stream_failover', type: 'varchar', length: 8, nullable: true })
+  streamFailover!: 'fail' | 'restart' | null;
+
+  /** Shared by a job and its descendants; in every invocation-log row of theirs. */
+  @Column({ name: 'trace_id', type: 'varchar', length: 64, nullable: true })
+  traceId!: string | null;
+
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId!: string | null;
 

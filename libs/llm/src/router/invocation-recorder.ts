@@ -1,0 +1,68 @@
+import type { InvocationRow } from '@switchboard/persistence';
+import type { ProviderUsage } from '../providers/provider.types';
+import type { LlmRouting } from '../llm.types';
+import { callCostMicros } from '../catalogue/cost';
+import type { Candidate } from './candidates';
+
+/** Where invocation rows go: the batched log in production, anything in tests. */
+export interface InvocationSink {
+  record(row: InvocationRow): void;
+}
+
+export type InvocationOutcome =
+  'ok' | 'failed' | 'failed_over' | 'cancelled' | 'interrupted' | 'stopped';
+
+export const NO_USAGE: ProviderUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+
+/** One attempt's facts, gathered while it runs and written once when it ends. */
+export class AttemptRecord {
+  readonly startedAt = new Date();
+  private readonly t0 = performance.now();
+  ttftMs: number | null = null;
+
+  constructor(
+    readonly candidate: Candidate,
+    readonly kind: 'chat' | 'stream' | 'embed',
+    readonly attempt: number,
+  ) {}
+
+  markFirstToken(): void {
+    if (this.ttftMs === null) this.ttftMs = Math.round(performance.now() - this.t0);
+  }
+
+  elapsedMs(): number {
+    return Math.round(performance.now() - this.t0);
+  }
+
+  toRow(
+    routing: LlmRouting,
+    outcome: InvocationOutcome,
+    usage: ProviderUsage,
+    error?: { code: string; message: string },
+    prompt?: unknown,
+  ): InvocationRow {
+    const { model, tier } = this.candidate;
+    return {
+      startedAt: this.startedAt,
+      jobId: routing.job?.jobId ?? null,
+      traceId: routing.job?.traceId ?? null,
+      tenantId: routing.job?.tenantId ?? null,
+      role: routing.job?.role ?? null,
+      tier,
+      provider: model.provider,
+      model: model.id,
+      callKind: this.kind,
+      attempt: this.attempt,
+      outcome,
+      errorClass: error?.code ?? null,
+      errorMessage: error ? error.message.slice(0, 500) : null,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      costMicros: callCostMicros(model.prices, usage),
+      latencyMs: this.elapsedMs(),
+      ttftMs: this.ttftMs,
+      prompt,
+    };
+  }
+}
