@@ -1,0 +1,40 @@
+import { sendFailure, sendTruncatedJson, type AnswerContext } from './answer-context';
+import type { FakeBehaviour } from './fake-provider.types';
+import type { EmbedCodec, EmbedRequestInfo } from './wire-protocol';
+
+function sendEmbeddings(
+  ctx: AnswerContext,
+  codec: EmbedCodec,
+  request: EmbedRequestInfo,
+  omitUsage: boolean,
+): void {
+  if (ctx.exchange.gone) return;
+  ctx.tracker.countInput(request.inputTokens, 0);
+  ctx.exchange.sendJson(200, codec.body(request, omitUsage));
+}
+
+/** Plays one behaviour on an embeddings request (never streamed). */
+export async function answerEmbed(
+  ctx: AnswerContext,
+  codec: EmbedCodec,
+  request: EmbedRequestInfo,
+  behaviour: FakeBehaviour,
+): Promise<void> {
+  switch (behaviour.type) {
+    case 'status':
+    case 'rate-limit':
+      return sendFailure(ctx, behaviour, request.inputTokens);
+    case 'hang':
+      return;
+    case 'cut':
+      return ctx.exchange.cut();
+    case 'end-early':
+      ctx.tracker.countInput(request.inputTokens, 0);
+      return sendTruncatedJson(ctx, codec.body(request, false));
+    case 'delay-first-token':
+      await ctx.exchange.pause(behaviour.ms);
+      return sendEmbeddings(ctx, codec, request, false);
+    case 'ok':
+      return sendEmbeddings(ctx, codec, request, behaviour.omitUsage ?? false);
+  }
+}

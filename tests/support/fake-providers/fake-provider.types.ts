@@ -1,0 +1,84 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type FakeKind = 'openai' | 'anthropic' | 'ollama';
+
+/**
+ * What the fake does with one chat/embed request. Scripted behaviours are used in order, then
+ * the default (`{ type: 'ok' }` unless `setDefault` changed it).
+ */
+export type FakeBehaviour =
+  /** A normal answer. `cachedInputTokens` is reported as prompt-cache hits (capped by the input). */
+  | { type: 'ok'; cachedInputTokens?: number; omitUsage?: boolean; text?: string }
+  /** An error status with the provider's real error body; `message` overrides the default one. */
+  | { type: 'status'; status: number; message?: string }
+  /** 429 with `retry-after` (seconds) and/or `retry-after-ms`, each only when given. */
+  | { type: 'rate-limit'; retryAfterSeconds?: number; retryAfterMs?: number }
+  /** Stream: N content tokens, then the socket is destroyed. Non-stream: destroyed unanswered. */
+  | { type: 'cut'; afterTokens: number }
+  /**
+   * Stream: N content tokens, then the response ends cleanly without the terminal event.
+   * Non-stream: a 200 whose JSON body stops halfway (input counted, output 0).
+   */
+  | { type: 'end-early'; afterTokens: number }
+  /** Stream: headers at once, every event after `ms`. Non-stream: the answer after `ms`. */
+  | { type: 'delay-first-token'; ms: number }
+  /** Reads the request and never answers, until the client goes away or the fake closes. */
+  | { type: 'hang' };
+
+export interface FakeStats {
+  /** Every HTTP request, including health and model listing. */
+  requests: number;
+  /** Chat requests (OpenAI chat completions, Anthropic messages, Ollama chat), stream or not. */
+  chatRequests: number;
+  embedRequests: number;
+  /** Input tokens (cached part included) of every chat/embed request answered with a 200. */
+  inputTokens: number;
+  /** Content tokens actually written to the socket. */
+  outputTokens: number;
+  /** The cached part of `inputTokens`. */
+  cachedInputTokens: number;
+  /** Requests whose client closed the connection before the response was complete. */
+  aborted: number;
+}
+
+export interface ReceivedRequest {
+  path: string;
+  /** Parsed JSON body, or the raw text when it was not JSON. */
+  body: any;
+  headers: IncomingHttpHeaders;
+}
+
+export interface FakeProviderServer {
+  readonly kind: FakeKind;
+  /** What the SDK takes as baseURL/host: openai `${origin}/v1`, anthropic and ollama `${origin}`. */
+  readonly url: string;
+  /** `http://127.0.0.1:<port>`. */
+  readonly origin: string;
+  readonly port: number;
+  /** Live counters (the same object for the server's whole life, zeroed by `reset`). */
+  readonly stats: FakeStats;
+  /** Chat/embed requests received, in order. */
+  readonly received: ReceivedRequest[];
+  /** Behaviours for the next chat/embed requests, in order; when they run out, the default. */
+  script(...behaviours: FakeBehaviour[]): void;
+  /**
+   * Behaviour for every chat/embed request from now on (`{ type: 'status', status: 503 }` is a
+   * provider that is down). Health endpoints follow it too when it is a status or a hang.
+   */
+  setDefault(behaviour: FakeBehaviour): void;
+  /** Clears the script, the default, the stats and `received`. */
+  reset(): void;
+  /** Resolves once `stats.aborted` reaches n; rejects after `timeoutMs` (default 5000). */
+  waitForAborts(n: number, timeoutMs?: number): Promise<void>;
+  /** Stops listening and destroys every open connection, hanging ones included. */
+  close(): Promise<void>;
+}
+
+export interface FakeOptions {
+  /** Default: a random free port. The fake always listens on 127.0.0.1. */
+  port?: number;
+  /** Content tokens in a default answer (default 8), capped by the request's max tokens. */
+  tokensPerResponse?: number;
+  /** Delay between streamed tokens (default 0). */
+  tokenDelayMs?: number;
+}

@@ -1,0 +1,72 @@
+// The fakes' deterministic token arithmetic: tests compare adapter-reported usage to it.
+
+export type FinishReason = 'stop' | 'length';
+
+export interface PlannedAnswer {
+  /** Content tokens in order; their concatenation is the whole answer text. */
+  tokens: string[];
+  finish: FinishReason;
+}
+
+const words = (text: string): string[] => text.split(/\s+/).filter((word) => word.length > 0);
+
+/** Input tokens: whitespace-separated words over all texts, at least 1. */
+export function countInputTokens(texts: readonly string[]): number {
+  return Math.max(
+    1,
+    texts.reduce((sum, text) => sum + words(text).length, 0),
+  );
+}
+
+/**
+ * Output tokens: the words of `text` (default `tok1 … tokN`), the first bare and the others
+ * with one leading space, cut to `maxTokens` (finish `length` when that cut anything).
+ */
+export function planAnswer(
+  tokensPerResponse: number,
+  maxTokens: number | undefined,
+  text?: string,
+): PlannedAnswer {
+  const all =
+    text === undefined
+      ? Array.from({ length: tokensPerResponse }, (_, i) => `tok${i + 1}`)
+      : words(text);
+  const tokens = all.map((word, i) => (i === 0 ? word : ` ${word}`));
+  if (maxTokens !== undefined && maxTokens >= 0 && maxTokens < tokens.length) {
+    return { tokens: tokens.slice(0, maxTokens), finish: 'length' };
+  }
+  return { tokens, finish: 'stop' };
+}
+
+/** The smallest of the limits that are set; `undefined` when none is. */
+export function smallestLimit(...limits: unknown[]): number | undefined {
+  const set = limits.filter((limit): limit is number => typeof limit === 'number' && limit >= 0);
+  return set.length > 0 ? Math.min(...set) : undefined;
+}
+
+export const EMBEDDING_DIMENSIONS = 8;
+
+/**
+ * A deterministic vector for a text. Every value is a multiple of 1/256, so it survives the
+ * float32 base64 encoding the OpenAI SDK asks for unchanged.
+ */
+export function embeddingFor(text: string): number[] {
+  let hash = 2166136261;
+  const vector: number[] = [];
+  for (let i = 0; i < EMBEDDING_DIMENSIONS; i++) {
+    for (const char of `${i}:${text}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
+    vector.push(((hash >>> 0) % 512) / 256 - 1);
+  }
+  return vector;
+}
+
+/** Texts of chat message contents: a string, or an array of `{ type: 'text', text }` parts. */
+export function contentTexts(content: unknown): string[] {
+  if (typeof content === 'string') return [content];
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part: any) =>
+    part && typeof part.text === 'string' && (part.type === undefined || part.type === 'text')
+      ? [part.text as string]
+      : [],
+  );
+}

@@ -1,0 +1,73 @@
+import type { FinishReason } from './token-rules';
+
+/** What a fake needs to know about a chat request, whatever the provider. */
+export interface ChatRequestInfo {
+  model: string;
+  inputTokens: number;
+  maxTokens: number | undefined;
+  stream: boolean;
+  /** OpenAI sends stream usage only when asked (`stream_options.include_usage`). */
+  streamUsage: boolean;
+}
+
+/** One answer being given: the request's facts plus the behaviour's. */
+export interface ChatAnswer {
+  id: string;
+  model: string;
+  /** Unix seconds. */
+  created: number;
+  startedAt: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  tokens: string[];
+  finish: FinishReason;
+  omitUsage: boolean;
+  streamUsage: boolean;
+}
+
+export interface EmbedRequestInfo {
+  model: string;
+  inputs: string[];
+  inputTokens: number;
+  /** OpenAI's SDK asks for float32 little-endian base64 unless told otherwise. */
+  base64: boolean;
+}
+
+export interface EmbedCodec {
+  /** Throws InvalidRequest for a body the provider would refuse. */
+  read(body: any): EmbedRequestInfo;
+  body(request: EmbedRequestInfo, omitUsage: boolean): unknown;
+}
+
+export type Route = 'chat' | 'embed' | 'health';
+
+/** A request body the provider would refuse with a 400. */
+export class InvalidRequest extends Error {}
+
+/** One provider's wire format. The engine decides what happens; the protocol says how it looks. */
+export interface WireProtocol {
+  /** Appended to the origin to make the URL its SDK takes. */
+  readonly basePath: string;
+  route(method: string, path: string): Route | undefined;
+  /** Health/listing body: JSON, or a string sent as text/plain. */
+  health(path: string): unknown;
+  /** Throws InvalidRequest for a body the provider would refuse. */
+  readChat(body: any): ChatRequestInfo;
+  chatBody(answer: ChatAnswer): unknown;
+  readonly streamContentType: string;
+  /** Events before the first token. */
+  streamOpen(answer: ChatAnswer): string[];
+  streamToken(answer: ChatAnswer, token: string, index: number): string;
+  /** Events after the last token, the terminal one last. */
+  streamClose(answer: ChatAnswer): string[];
+  /** Only for providers with an embeddings API. */
+  readonly embed?: EmbedCodec;
+  /** The provider's error body; `inputTokens` feeds its context-length message. */
+  errorBody(status: number, message: string | undefined, inputTokens: number): unknown;
+}
+
+/** Encodes one server-sent event. */
+export function sse(data: unknown, event?: string): string {
+  const line = `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+  return event === undefined ? line : `event: ${event}\n${line}`;
+}
