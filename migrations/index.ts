@@ -1,5 +1,12 @@
 // TypeORM migrations, in order. The schema comes only from these, never from `synchronize`.
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
 import { JobsCreatedAtMillis1763800000000 } from './1763800000000-jobs-created-at-millis';
+import { LlmInvocations1763900000000 } from './1763900000000-llm-invocations';
+import { JobRoutingOptions1763950000000 } from './1763950000000-job-routing-options';
 
-export const MIGRATIONS = [InitialSchema1763700000000, JobsCreatedAtMillis1763800000000];
+export const MIGRATIONS = [
+  InitialSchema1763700000000,
+  JobsCreatedAtMillis1763800000000,
+  LlmInvocations1763900000000,
+  JobRoutingOptions1763950000000,
+];

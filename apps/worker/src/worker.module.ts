@@ -4,6 +4,7 @@ import { ConfigModule } from '@switchboard/config';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PoolsService } from './pools.service';
 
 @Module({
@@ -13,6 +14,7 @@ import { PoolsService } from './pools.service';
     RedisModule,
     QueueModule,
     ActorsModule,
+    MaintenanceModule,
   ],
   providers: [PoolsService],
 })

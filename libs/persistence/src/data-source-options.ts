@@ -4,9 +4,16 @@ import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/Postgres
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { AuditLogEntity } from './entities/audit-log.entity';
 import { JobEntity } from './entities/job.entity';
+import { LlmInvocationEntity } from './entities/llm-invocation.entity';
 import { TenantEntity } from './entities/tenant.entity';
 
-export const ENTITIES = [TenantEntity, ApiKeyEntity, JobEntity, AuditLogEntity];
+export const ENTITIES = [
+  TenantEntity,
+  ApiKeyEntity,
+  JobEntity,
+  AuditLogEntity,
+  LlmInvocationEntity,
+];
 
 /**
  * Options shared by the apps, the CLI and the migration runner. `search_path` points

@@ -14,3 +14,6 @@ export { TenantEntity } from './entities/tenant.entity';
 export { ApiKeyEntity } from './entities/api-key.entity';
 export { JobEntity, type JobErrorInfo } from './entities/job.entity';
 export { AuditLogEntity } from './entities/audit-log.entity';
+export { LlmInvocationEntity } from './entities/llm-invocation.entity';
+export { InvocationsRepository } from './invocations.repository';
+export type { InvocationCallKind, InvocationOutcome, InvocationRow } from './invocation-row';

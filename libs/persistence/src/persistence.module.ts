@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Config } from '@switchboard/config';
 import { ENTITIES, dataSourceOptions } from './data-source-options';
+import { InvocationsRepository } from './invocations.repository';
 import { JobRecordsRepository } from './job-records.repository';
 
 /** The TypeORM data source and repositories. Schema changes come from migrations only. */
@@ -18,8 +19,8 @@ export class PersistenceModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      providers: [JobRecordsRepository],
-      exports: [TypeOrmModule, JobRecordsRepository],
+      providers: [JobRecordsRepository, InvocationsRepository],
+      exports: [TypeOrmModule, JobRecordsRepository, InvocationsRepository],
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { InvocationRow } from '@switchboard/persistence';
+import type { InvocationOutcome, InvocationRow } from '@switchboard/persistence';
 import type { ProviderUsage } from '../providers/provider.types';
 import type { LlmRouting } from '../llm.types';
 import { callCostMicros } from '../catalogue/cost';
@@ -8,9 +8,6 @@ import type { Candidate } from './candidates';
 export interface InvocationSink {
   record(row: InvocationRow): void;
 }
-
-export type InvocationOutcome =
-  'ok' | 'failed' | 'failed_over' | 'cancelled' | 'interrupted' | 'stopped';
 
 export const NO_USAGE: ProviderUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
