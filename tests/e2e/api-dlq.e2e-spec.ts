@@ -48,7 +48,7 @@ describe('failed jobs, the dead-letter list and replay', () => {
       status: 'failed',
       result: null,
       attempts: { made: 3, max: 3 },
-      error: { code: 'provider-error', retryable: true },
+      error: { code: 'providers-exhausted', retryable: true },
     });
     expect(res.body.error.message).toEqual(expect.any(String));
     expect(res.body.finishedAt).toEqual(expect.any(String));
@@ -85,7 +85,7 @@ describe('failed jobs, the dead-letter list and replay', () => {
     // Had the attempts not been reset, BullMQ would have failed it for good after one more.
     expect(again).toMatchObject({
       attempts: { made: 3, max: 3 },
-      error: { code: 'provider-error' },
+      error: { code: 'providers-exhausted' },
     });
     expect(startedAttempts('agent.chat.t1', ids.t1a)).toEqual([1, 2, 3, 1, 2, 3]);
     expect(await dlqIds()).toContain(ids.t1a);

@@ -49,7 +49,7 @@ describe("a tenant never sees or touches another tenant's jobs", () => {
     expect(text).not.toContain(a.tenantId);
     if (listing) for (const id of Object.values(aJobs)) expect(text).not.toContain(id);
     else {
-      expect(text).not.toMatch(/Simulated|provider-error/);
+      expect(text).not.toMatch(/Simulated|providers-exhausted/);
       for (const field of ['result', 'error', 'input', 'attempts', 'usage']) {
         expect(body).not.toHaveProperty(field);
       }

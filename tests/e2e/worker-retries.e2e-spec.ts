@@ -47,7 +47,7 @@ describe('retries and failures', () => {
     );
     expect(job.status).toBe('failed');
     expect(job.attempts).toEqual({ made: 3, max: 3 });
-    expect(job.error).toMatchObject({ code: 'provider-error', retryable: true });
+    expect(job.error).toMatchObject({ code: 'providers-exhausted', retryable: true });
     expect(job.error.message).toMatch(/simulated provider error/);
     expect(job.finishedAt).not.toBeNull();
 

@@ -201,7 +201,7 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
     const [plan, ...again] = plannerCalls('fan out');
     expect(again).toHaveLength(0);
     expect(result.text).toBe(plan.response.text);
-    expect(result.usage).toEqual(plan.response.usage);
+    expect(plan.response.usage).toMatchObject(result.usage);
     // Progress reaches the record and BullMQ; the second run's report is the last one.
     expect(parent.progress).toEqual({ stage: 'planned', runs: 2 });
     expect((await plannerQueue.getJob(id))?.progress).toEqual({ stage: 'planned', runs: 2 });
@@ -222,7 +222,7 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
     expect(ok.status).toBe('completed');
     expect(bad.status).toBe('failed');
     expect(bad.attemptsMade).toBe(3);
-    expect(bad.error).toMatchObject({ code: 'provider-error' });
+    expect(bad.error).toMatchObject({ code: 'providers-exhausted' });
     expect(parent.error?.message).toContain(bad.id);
     expect(parent.error?.message).not.toContain(ok.id);
     expect(await plannerQueue.getJobState(id)).toBe('failed');

@@ -70,6 +70,7 @@ export class LlmRouter {
       } catch (error) {
         const verdict = this.failed(candidate, record, routing, error, deadline, ticket.probe, {
           more: index < plan.length - 1,
+          tried,
           usage: NO_USAGE,
           request,
         });
@@ -131,6 +132,7 @@ export class LlmRouter {
         const delivered = chunks > 0;
         const verdict = this.failed(candidate, record, routing, error, deadline, ticket.probe, {
           more: index < plan.length - 1,
+          tried,
           usage: delivered || deadline.jobAborted ? this.counted(request, chunks) : NO_USAGE,
           request,
           interrupted: delivered,
@@ -149,7 +151,7 @@ export class LlmRouter {
         if (!ended) {
           const usage = this.counted(request, chunks);
           this.deps.invocations.record(record.toRow(routing, 'stopped', usage));
-          void this.deps.gate.record(candidate.model.provider, 'release', ticket.probe);
+          void this.record(candidate.model.provider, 'release', ticket.probe);
         }
       }
     }
@@ -184,6 +186,7 @@ export class LlmRouter {
       } catch (error) {
         const verdict = this.failed(candidate, record, routing, error, deadline, ticket.probe, {
           more: index < plan.length - 1,
+          tried,
           usage: NO_USAGE,
         });
         if (verdict !== 'failover') throw verdict === 'cancelled' ? deadline.signal.reason : error;
@@ -218,7 +221,9 @@ export class LlmRouter {
     candidate: Candidate,
     tried: string[],
   ): Promise<{ probe: boolean } | undefined> {
-    const ticket = await this.deps.gate.acquire(candidate.model.provider);
+    const ticket = this.inProcess(candidate.model.provider)
+      ? { allowed: true, state: 'closed' as const, waitMs: 0 }
+      : await this.deps.gate.acquire(candidate.model.provider);
     if (!ticket.allowed) {
       const why = ticket.state === 'cooldown' ? 'rate-limited' : `circuit ${ticket.state}`;
       tried.push(`${candidate.model.key} skipped (${why}, ${ticket.waitMs} ms left)`);
@@ -226,6 +231,19 @@ export class LlmRouter {
     }
     tried.push(candidate.model.key);
     return { probe: ticket.state === 'probe' };
+  }
+
+  /** In-process providers (simulated) have no endpoint to protect: no breaker, no cooldown. */
+  private inProcess(provider: string): boolean {
+    return this.deps.catalogue.provider(provider).kind === 'simulated';
+  }
+
+  private async record(provider: string, outcome: 'ok' | 'fail' | 'release', probe: boolean) {
+    return this.inProcess(provider) ? undefined : this.deps.gate.record(provider, outcome, probe);
+  }
+
+  private async coolDown(provider: string, ms: number): Promise<void> {
+    if (!this.inProcess(provider)) await this.deps.gate.coolDown(provider, ms);
   }
 
   private deadline(candidate: Candidate, routing: LlmRouting): AttemptDeadline {
@@ -249,7 +267,7 @@ export class LlmRouter {
     this.deps.invocations.record(
       record.toRow(routing, 'ok', usage, undefined, this.prompt(request)),
     );
-    void this.deps.gate.record(candidate.model.provider, 'ok', probe);
+    void this.record(candidate.model.provider, 'ok', probe);
   }
 
   /** Logs the failed attempt, tells the gate, and decides whether to fail over. */
@@ -260,7 +278,13 @@ export class LlmRouter {
     error: unknown,
     deadline: AttemptDeadline,
     probe: boolean,
-    ctx: { more: boolean; usage: ProviderUsage; request?: LlmRequest; interrupted?: boolean },
+    ctx: {
+      more: boolean;
+      usage: ProviderUsage;
+      tried: string[];
+      request?: LlmRequest;
+      interrupted?: boolean;
+    },
   ): Verdict {
     const provider = candidate.model.provider;
     const prompt = this.prompt(ctx.request);
@@ -268,7 +292,7 @@ export class LlmRouter {
       const reason = deadline.signal.reason as Error;
       const info = { code: 'cancelled', message: reason?.message ?? 'aborted' };
       this.deps.invocations.record(record.toRow(routing, 'cancelled', ctx.usage, info, prompt));
-      void this.deps.gate.record(provider, 'release', probe);
+      void this.record(provider, 'release', probe);
       return 'cancelled';
     }
     const failure =
@@ -286,17 +310,18 @@ export class LlmRouter {
         : 'failed';
     this.deps.invocations.record(record.toRow(routing, outcome, ctx.usage, info, prompt));
     if (failure.kind === 'rate_limit') {
-      void this.deps.gate.coolDown(
+      void this.coolDown(
         provider,
         failure.details.retryAfterMs ?? this.deps.config.rateLimitCooldownMs,
       );
-      void this.deps.gate.record(provider, 'release', probe);
+      void this.record(provider, 'release', probe);
     } else {
       // A request error shows the provider is up: it counts as a success for the breaker.
-      void this.deps.gate.record(provider, retryable ? 'fail' : 'ok', probe).then((state) => {
+      void this.record(provider, retryable ? 'fail' : 'ok', probe).then((state) => {
         if (state === 'open' && retryable) this.logger.warn(`circuit for ${provider} is open`);
       });
     }
+    ctx.tried[ctx.tried.length - 1] += ` (${failure.code}: ${failure.message})`;
     if (!retryable) return 'fatal';
     this.logger.warn(`${candidate.model.key} failed (${failure.code}): ${failure.message}`);
     return 'failover';
