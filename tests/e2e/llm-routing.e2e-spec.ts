@@ -101,10 +101,17 @@ describe('LLM routing across worker processes', () => {
       );
       return rows.length >= count && rows;
     }, `${count} invocation rows for ${jobId}`);
-  const provider = async (name: string) => {
-    const res = await http('GET', '/v1/providers', { key });
+  interface ProviderBody {
+    name: string;
+    kind: string;
+    health: { status: string };
+    circuit: { state: string; timesOpened: number };
+    cooldown: { active: boolean; remainingMs: number };
+  }
+  const provider = async (name: string): Promise<ProviderBody> => {
+    const res = await http<{ data: ProviderBody[] }>('GET', '/v1/providers', { key });
     expect(res.status).toBe(200);
-    return res.body.data.find((p: { name: string }) => p.name === name);
+    return res.body.data.find((p) => p.name === name)!;
   };
   const chats = () => [x, y, z, local].map((f) => f.stats.chatRequests);
 
@@ -123,7 +130,7 @@ describe('LLM routing across worker processes', () => {
     expectProblem(await http('GET', '/v1/providers', { key: 'sb_bogus' }), 401);
     const health = await waitUntil(async () => {
       const p = await provider('y');
-      return p.health.status === 'up' && p;
+      return p.health.status === 'up' ? p : undefined;
     }, 'a health check of y');
     expect(health).toMatchObject({ kind: 'anthropic', circuit: { state: 'closed' } });
     expect(JSON.stringify(health)).not.toMatch(/apiKey/);
