@@ -13,7 +13,7 @@ import type {
 } from '../llm.types';
 import { ProviderError } from '../providers/provider-error';
 import type { ProviderAdapter, ProviderUsage } from '../providers/provider.types';
-import { estimateMessageTokens } from '../token-count';
+import { estimateMessageTokens, estimateTokens } from '../token-count';
 import { AttemptDeadline } from './attempt-deadline';
 import { planCandidates, type Candidate } from './candidates';
 import { AttemptRecord, NO_USAGE, type InvocationSink } from './invocation-recorder';
@@ -65,8 +65,13 @@ export class LlmRouter {
           temperature: request.temperature,
           signal: deadline.signal,
         });
-        this.succeeded(candidate, record, routing, result.usage, ticket.probe, request);
-        return this.response(candidate, result.text, result.finishReason, result.usage);
+        // Some OpenAI-compatible servers send no usage: count it rather than log a free call.
+        const usage =
+          result.usage.inputTokens + result.usage.outputTokens === 0 && result.text
+            ? { ...this.counted(request, 0), outputTokens: estimateTokens(result.text) }
+            : result.usage;
+        this.succeeded(candidate, record, routing, usage, ticket.probe, request);
+        return this.response(candidate, result.text, result.finishReason, usage);
       } catch (error) {
         const verdict = this.failed(candidate, record, routing, error, deadline, ticket.probe, {
           more: index < plan.length - 1,
