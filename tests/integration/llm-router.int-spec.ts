@@ -97,6 +97,38 @@ describe('LLM router', () => {
     });
   });
 
+  it.each([
+    ['a', 'a/a-model'],
+    ['b', 'b/b-model'],
+    ['local', 'local/llama'],
+  ])(
+    'prices %s to the micro-dollar from its served tokens, in JSON and stream mode',
+    async (name, model) => {
+      const fake = { a, b, local }[name]!;
+      fake.script({ type: 'ok', cachedInputTokens: 1 }, { type: 'ok', cachedInputTokens: 1 });
+      const json = await kit.router.chat({ messages, model }, tier1);
+      let streamed: LlmStreamEvent | undefined;
+      for await (const event of kit.router.stream({ messages, model }, tier1)) streamed = event;
+      const done = (streamed as Extract<LlmStreamEvent, { type: 'done' }>).response;
+      const served = fake.stats;
+      // Ollama reports cache hits by leaving them out of its prompt count.
+      const cached = name === 'local' ? 0 : 1;
+      const total = (r: typeof json) => [r.usage.inputTokens, r.usage.outputTokens];
+      expect([...total(json), ...total(done)].reduce((x, y) => x + y)).toBe(
+        served.inputTokens - (cached ? 0 : 2) + served.outputTokens,
+      );
+      for (const response of [json, done]) {
+        const { inputTokens, outputTokens, cachedInputTokens } = response.usage;
+        expect(cachedInputTokens).toBe(cached);
+        expect(response.usage.costMicros).toBe(cost(inputTokens, outputTokens, cached));
+      }
+      expect(kit.sink.rows.map((r) => r.costMicros)).toEqual([
+        json.usage.costMicros,
+        done.usage.costMicros,
+      ]);
+    },
+  );
+
   it('fails at once on request errors, with the provider message', async () => {
     a.script({
       type: 'status',
