@@ -5,12 +5,17 @@ import type { PlatformLegResult } from './platform-worker.leg';
 import type { BestOf } from './worker-legs';
 import type { ProcessMemory } from './proc-memory';
 import type { WorkerLegResult } from './raw-bullmq.leg';
+import type { RouterOverheadResult } from './router-overhead.leg';
+import { renderRoutedWorkerSection, renderRouterSection } from './router-report';
 import type { SubmissionLegResult } from './submission.leg';
 
 export interface BenchResults {
   machine: string;
   raw: BestOf<WorkerLegResult>[];
   platform: BestOf<PlatformLegResult>[];
+  /** Platform legs whose LLM calls go through the router to a fake OpenAI server. */
+  routed: BestOf<PlatformLegResult>[];
+  router: RouterOverheadResult;
   benchMemory: ProcessMemory;
   submission: SubmissionLegResult;
   /** 1-minute load averages: at the start, after the worker legs, at the end. */
@@ -60,5 +65,9 @@ export function renderReport(settings: BenchSettings, r: BenchResults): string {
     `- PostgreSQL latency before → after the platform legs: round trip ${r.pg.map((p) => fixed(p.roundTripMs, 2)).join(' → ')} ms, one-row UPDATE commit ${r.pg.map((p) => fixed(p.commitMs, 2)).join(' → ')} ms. The wrapper commits twice per job (markActive, markCompleted), so at concurrency 1 commits alone cap the platform near ${r.pg.map((p) => fixed(1000 / (2 * p.commitMs))).join(' → ')} jobs/s; commit latency swings with other load on the same disk.`,
     `- Platform legs use DATABASE_POOL_SIZE=${settings.poolSize ?? '10 (default)'}; the simulated provider runs at 0 ms latency and 1M tokens/s.`,
     `- POST /v1/jobs wrote ${r.submission.records} job records (warm-up included); autocannon runs in the bench process on the same machine as the API, Redis and PostgreSQL.`,
+    '',
+    ...renderRouterSection(r.router),
+    '',
+    ...renderRoutedWorkerSection(settings, r.raw, r.platform, r.routed),
   ].join('\n');
 }

@@ -12,6 +12,8 @@ export interface BenchSettings {
   durationS: number;
   /** Concurrent HTTP connections (BENCH_CONNECTIONS). */
   connections: number;
+  /** Timed sequential calls per path in the router overhead leg (BENCH_ROUTER_CALLS). */
+  routerCalls: number;
   redisUrl: string;
   databaseUrl: string;
   /** DATABASE_POOL_SIZE as the apps would read it; the apps' default is 10. */
@@ -37,6 +39,7 @@ export function readBenchSettings(): BenchSettings {
     rounds: positiveInt('BENCH_ROUNDS', 3),
     durationS: positiveInt('BENCH_DURATION_S', 10),
     connections: positiveInt('BENCH_CONNECTIONS', 50),
+    routerCalls: positiveInt('BENCH_ROUTER_CALLS', 2000),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     poolSize: process.env.DATABASE_POOL_SIZE || undefined,

@@ -1,7 +1,10 @@
-// `npm run bench`: raw BullMQ against the platform's worker path, and the API's submission
-// path against its bare HTTP stack, in one run on the same Redis and PostgreSQL.
+// `npm run bench`: raw BullMQ against the platform's worker path (simulated provider, and
+// real routing to a fake OpenAI server), the LLM router's overhead per call against the same
+// SDK called directly, and the API's submission path against its bare HTTP stack, in one run
+// on the same Redis and PostgreSQL.
 // Env: REDIS_URL, DATABASE_URL, DATABASE_POOL_SIZE, BENCH_JOBS (5000, concurrency 50),
-// BENCH_JOBS_C1 (BENCH_JOBS / 5), BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50).
+// BENCH_JOBS_C1 (BENCH_JOBS / 5), BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50),
+// BENCH_ROUTER_CALLS (2000 timed sequential calls per path and call kind in the router leg).
 import 'reflect-metadata';
 import { errorText, progress, say } from './bench-output';
 import { renderReport, type BenchResults } from './bench-report';
@@ -11,6 +14,7 @@ import { busyWarning, describeMachine, loadNow } from './machine';
 import { probePgLatency } from './pg-latency.probe';
 import { processMemory } from './proc-memory';
 import { rawBullmqLeg } from './raw-bullmq.leg';
+import { routerOverheadLeg } from './router-overhead.leg';
 import { submissionLeg } from './submission.leg';
 import { runWorkerLegs } from './worker-legs';
 
@@ -27,13 +31,25 @@ async function main(): Promise<void> {
   // Untimed: lets the JIT and the connections warm up before the first measured leg.
   await rawBullmqLeg(settings, 50, Math.min(1000, settings.jobs), 'warmup');
   const pg = [await probePgLatency(settings)];
-  const { raw, platform } = await runWorkerLegs(settings);
+  // Before the worker legs: sequential latencies are the figures most hurt by a busy machine.
+  const router = await routerOverheadLeg(settings);
+  const { raw, platform, routed } = await runWorkerLegs(settings);
   const benchMemory = processMemory('self');
   pg.push(await probePgLatency(settings));
   loads.push(loadNow());
   const submission = await submissionLeg(settings);
   loads.push(loadNow());
-  const results: BenchResults = { machine, raw, platform, benchMemory, submission, loads, pg };
+  const results: BenchResults = {
+    machine,
+    raw,
+    platform,
+    routed,
+    router,
+    benchMemory,
+    submission,
+    loads,
+    pg,
+  };
   say('');
   say(renderReport(settings, results));
   const warning = busyWarning(loads);

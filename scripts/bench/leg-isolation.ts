@@ -62,13 +62,29 @@ export async function jobStatusCounts(
   databaseUrl: string,
   schema: string,
 ): Promise<Record<string, number>> {
+  return countBy(
+    databaseUrl,
+    `SELECT status AS key, count(*) AS n FROM "${schema}".jobs GROUP BY 1`,
+  );
+}
+
+/** Invocation rows per outcome in a leg's schema: proof that LLM calls were logged. */
+export async function invocationOutcomeCounts(
+  databaseUrl: string,
+  schema: string,
+): Promise<Record<string, number>> {
+  return countBy(
+    databaseUrl,
+    `SELECT outcome AS key, count(*) AS n FROM "${schema}".llm_invocations GROUP BY 1`,
+  );
+}
+
+async function countBy(databaseUrl: string, sql: string): Promise<Record<string, number>> {
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   try {
-    const { rows } = await pg.query<{ status: string; n: string }>(
-      `SELECT status, count(*) AS n FROM "${schema}".jobs GROUP BY status`,
-    );
-    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    const { rows } = await pg.query<{ key: string; n: string }>(sql);
+    return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
   } finally {
     await pg.end();
   }

@@ -7,7 +7,10 @@ export type BestOf<T extends WorkerLegResult> = T & { rounds: number[] };
 
 export interface WorkerLegs {
   raw: BestOf<WorkerLegResult>[];
+  /** With the simulated provider. */
   platform: BestOf<PlatformLegResult>[];
+  /** With the router, the provider gate and the SDK to a fake OpenAI server. */
+  routed: BestOf<PlatformLegResult>[];
 }
 
 function best<T extends WorkerLegResult>(runs: T[]): BestOf<T> {
@@ -25,10 +28,16 @@ export async function runWorkerLegs(settings: BenchSettings): Promise<WorkerLegs
     (i: number) => rawBullmqLeg(settings, 1, jobsC1, `raw${i}`),
     (i: number) => rawBullmqLeg(settings, 50, jobs, `raw${i}`),
   ];
+  const platform = (concurrency: number, logs: boolean, llm: 'simulated' | 'routed') => {
+    const spec = { concurrency, jobs: concurrency === 1 ? jobsC1 : jobs, logs, llm };
+    return (i: number) => platformWorkerLeg(settings, spec, i);
+  };
   const platformPlans = [
-    (i: number) => platformWorkerLeg(settings, 1, jobsC1, false, i),
-    (i: number) => platformWorkerLeg(settings, 50, jobs, false, i),
-    (i: number) => platformWorkerLeg(settings, 50, jobs, true, i),
+    platform(1, false, 'simulated'),
+    platform(50, false, 'simulated'),
+    platform(50, true, 'simulated'),
+    platform(1, false, 'routed'),
+    platform(50, false, 'routed'),
   ];
   const rawRuns: WorkerLegResult[][] = rawPlans.map(() => []);
   const platformRuns: PlatformLegResult[][] = platformPlans.map(() => []);
@@ -39,5 +48,10 @@ export async function runWorkerLegs(settings: BenchSettings): Promise<WorkerLegs
     for (const [k, plan] of ordered(rawPlans, round)) rawRuns[k].push(await plan(round));
     for (const [k, plan] of ordered(platformPlans, round)) platformRuns[k].push(await plan(round));
   }
-  return { raw: rawRuns.map(best), platform: platformRuns.map(best) };
+  const platformBest = platformRuns.map(best);
+  return {
+    raw: rawRuns.map(best),
+    platform: platformBest.filter((leg) => leg.llm === 'simulated'),
+    routed: platformBest.filter((leg) => leg.llm === 'routed'),
+  };
 }

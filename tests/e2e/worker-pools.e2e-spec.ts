@@ -62,6 +62,8 @@ describe('WORKER_POOLS', () => {
     expect(waiting.attempts.made).toBe(0);
     expect(await tier1.getJobState(t1Id)).toBe('waiting');
     expect(linesWith(t0Worker, 'agent.chat.t1')).toHaveLength(0);
+    // The record can say completed a moment before the log line reaches us.
+    await t0Worker.waitFor(new RegExp(`end agent\\.chat\\.t0 ${t0Id} attempt 1 completed`));
     expect(linesWith(t0Worker, `end agent.chat.t0 ${t0Id} attempt 1 completed`)).toHaveLength(1);
 
     const t1Worker = await startWorker({ ...env.env, WORKER_POOLS: 'agent.*.t1' });
@@ -70,6 +72,7 @@ describe('WORKER_POOLS', () => {
     const t1Job = await waitForJob(http, key, t1Id);
     expect(t1Job.status).toBe('completed');
     expect(t1Job.result.model).toBe('simulated-economy');
+    await t1Worker.waitFor(new RegExp(`end agent\\.chat\\.t1 ${t1Id} attempt 1 completed`));
     expect(linesWith(t1Worker, `end agent.chat.t1 ${t1Id} attempt 1 completed`)).toHaveLength(1);
     expect(linesWith(t0Worker, t1Id)).toHaveLength(0);
   });

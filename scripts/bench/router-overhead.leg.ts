@@ -1,0 +1,79 @@
+import { InvocationLog } from '@switchboard/llm';
+import { REDIS_CLIENT } from '@switchboard/redis';
+import type { Redis } from 'ioredis';
+import { fixed, progress } from './bench-output';
+import { platformEnv, type BenchSettings } from './bench-settings';
+import { withFakeOpenAi } from './fake-openai';
+import { timeInterleaved, type InterleavedPlan } from './interleaved-timing';
+import type { LatencySummary } from './latency-stats';
+import { invocationOutcomeCounts, withLegScope } from './leg-isolation';
+import { withPlatformContext } from './platform-context';
+import { RouterBenchModule } from './router-bench.module';
+import { buildRouterRig, chatPaths, redisPaths, streamPaths, type CallPath } from './router-paths';
+
+/** Short enough that every path gets many turns, long enough that a path's own background
+ * work (an unawaited gate update, a batched log write) mostly falls in its own round. */
+const ROUND_SIZE = 100;
+
+export type CallFigures = Record<CallPath, LatencySummary>;
+
+export interface RouterOverheadResult {
+  plan: InterleavedPlan;
+  chat: CallFigures;
+  stream: CallFigures;
+  /** The gate's awaited step (EVALSHA) next to a bare PING, sequential, same client. */
+  redis: Record<'ping' | 'acquire', LatencySummary>;
+  /** Invocation rows written by the router's calls (warm-up included), all `ok`. */
+  rows: number;
+}
+
+/**
+ * The router's cost per call: the same chat request to an in-process fake OpenAI server, made
+ * sequentially through the official SDK directly (the baseline), through the router's adapter
+ * alone, and through LlmRouter with its real provider gate (Redis) and invocation log
+ * (PostgreSQL); then the same for streams. Fails unless every routed call left an `ok` row.
+ */
+export async function routerOverheadLeg(settings: BenchSettings): Promise<RouterOverheadResult> {
+  const calls = settings.routerCalls;
+  const plan = { calls, roundSize: ROUND_SIZE, warmUp: Math.max(50, Math.round(calls / 10)) };
+  return withLegScope(settings, 'router', true, (scope) =>
+    withFakeOpenAi(async (fake) => {
+      const env = {
+        ...platformEnv(settings, scope, 'warn'),
+        LLM_CATALOGUE_FILE: fake.catalogueFile,
+      };
+      return withPlatformContext(
+        env,
+        async (app, config) => {
+          const invocations = app.get(InvocationLog);
+          const rig = buildRouterRig(config, app.get<Redis>(REDIS_CLIENT), invocations);
+          progress(`router: ${calls} chat calls per path (+${plan.warmUp} warm-up), interleaved`);
+          const chat = await timeInterleaved(chatPaths(rig), plan);
+          progress(`router: chat ${describe(chat)}; now streams`);
+          const stream = await timeInterleaved(streamPaths(rig), plan);
+          progress(`router: stream ${describe(stream)}; now the gate's Redis round trip`);
+          const redis = await timeInterleaved(redisPaths(rig), plan);
+          await invocations.flush();
+          const outcomes = await invocationOutcomeCounts(settings.databaseUrl, scope.schema);
+          const rows = Object.values(outcomes).reduce((a, b) => a + b, 0);
+          if (outcomes.ok !== rig.routed || rows !== rig.routed) {
+            throw new Error(
+              `router leg: ${rig.routed} routed calls but invocation rows ${JSON.stringify(outcomes)}`,
+            );
+          }
+          progress(`router: ${rows} invocation rows written, all ok`);
+          return { plan, chat, stream, redis, rows };
+        },
+        RouterBenchModule,
+      );
+    }),
+  );
+}
+
+function describe(figures: CallFigures): string {
+  const { direct, router } = figures;
+  return (
+    `median direct ${fixed(direct.medianMs, 3)} ms, router ${fixed(router.medianMs, 3)} ms ` +
+    `(+${fixed(router.medianMs - direct.medianMs, 3)} ms)`
+  );
+}
