@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appConfig, type AppConfig } from './app.config';
 import { authConfig, type AuthConfig } from './auth.config';
+import { budgetConfig, type BudgetConfig } from './budget.config';
 import { ConfigError } from './config-error';
 import { databaseConfig, type DatabaseConfig } from './database.config';
 import type { Env } from './env';
@@ -19,6 +20,7 @@ export class Config {
     readonly auth: AuthConfig,
     readonly worker: WorkerConfig,
     readonly llm: LlmConfig,
+    readonly budget: BudgetConfig,
   ) {}
 
   /** Values that must never appear in a log line. */
@@ -30,9 +32,12 @@ export class Config {
         return '';
       }
     };
-    return [this.auth.adminToken, fromUrl(this.database.url), fromUrl(this.redis.url)].filter(
-      (s) => s.length >= 4,
-    );
+    return [
+      this.auth.adminToken,
+      fromUrl(this.database.url),
+      fromUrl(this.redis.url),
+      this.budget.webhookSecret ?? '',
+    ].filter((s) => s.length >= 4);
   }
 }
 
@@ -58,6 +63,7 @@ export function loadConfig(env: Env = process.env): Config {
     section(authConfig),
     section(workerConfig),
     section(llmConfig),
+    section(budgetConfig),
   );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -6,6 +6,7 @@ export { ConfigModule } from './config.module';
 export type { Env } from './env';
 export type { AppConfig } from './app.config';
 export type { AuthConfig } from './auth.config';
+export type { BudgetConfig } from './budget.config';
 export type { DatabaseConfig } from './database.config';
 export type { HttpConfig } from './http.config';
 export type { CircuitBreakerConfig, LlmConfig } from './llm.config';

@@ -1,0 +1,127 @@
+// The budget contract: pool definitions (Postgres), live counters and reservations (Redis).
+// Money is integer micro-dollars everywhere; prices are micro-dollars per million tokens.
+
+export const BUDGET_PERIODS = ['daily', 'weekly', 'monthly', 'lifetime'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+
+/**
+ * `tenant`: everything the tenant spends. `api_key`: what jobs submitted with one key spend.
+ * `job`: a cap that applies to each job of the tenant (or of one key) separately.
+ */
+export const BUDGET_SCOPES = ['tenant', 'api_key', 'job'] as const;
+export type BudgetScope = (typeof BUDGET_SCOPES)[number];
+
+/** `hard` refuses calls that could overspend; `soft` only alerts. */
+export const BUDGET_MODES = ['hard', 'soft'] as const;
+export type BudgetMode = (typeof BUDGET_MODES)[number];
+
+export const DEFAULT_ALERT_THRESHOLDS = [80, 90, 95, 100] as const;
+
+/** A job's answer to a call its budget refuses: fail now, or wait for the period to reset. */
+export const BUDGET_POLICIES = ['fail', 'defer'] as const;
+export type BudgetPolicy = (typeof BUDGET_POLICIES)[number];
+
+export interface BudgetPool {
+  id: string;
+  tenantId: string;
+  scope: BudgetScope;
+  /** For `api_key` pools, and `job` pools limited to one key's jobs; null otherwise. */
+  apiKeyId: string | null;
+  period: BudgetPeriod;
+  limitMicros: number;
+  mode: BudgetMode;
+  /** Percentages of the limit, ascending, each alerting once per period. */
+  thresholds: number[];
+  /** IANA zone the calendar periods follow (UTC by default). */
+  timezone: string;
+  /** Optional: alerts are POSTed here, signed with HMAC-SHA256. */
+  webhookUrl: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Whose money a call spends. */
+export interface BudgetSubject {
+  tenantId: string;
+  apiKeyId?: string | null;
+  jobId?: string | null;
+}
+
+export interface CallPrices {
+  input: number;
+  output: number;
+  cachedInput: number;
+}
+
+/** What a call could cost at worst: its counted input, and `maxTokens` of output. */
+export interface CallQuote {
+  inputTokens: number;
+  maxTokens: number;
+  prices: CallPrices;
+}
+
+/** Budget held for one LLM call attempt until it is settled (or expires). */
+export interface Reservation {
+  id: string;
+  /** Micro-dollars held in every pool that applies. */
+  amountMicros: number;
+  /** The output tokens it covers (the request's max_tokens, possibly lowered). */
+  maxTokens: number;
+  /** Counter keys it is held in (internal to libs/budget). */
+  counters: string[];
+}
+
+/** Why a call was refused: the pool that cannot cover even the floor. */
+export interface BudgetRefusal {
+  poolId: string;
+  scope: BudgetScope;
+  period: BudgetPeriod;
+  limitMicros: number;
+  /** Limit − spent − reserved when the call asked. */
+  remainingMicros: number;
+  /** The least the call needed: input + the output floor. */
+  neededMicros: number;
+  /** When the pool's period resets; null for lifetime pools. */
+  resetsAt: Date | null;
+}
+
+export type ReserveResult =
+  | { ok: true; reservation: Reservation | null; maxTokens: number }
+  | { ok: false; refusal: BudgetRefusal };
+
+export interface PoolStatus {
+  pool: BudgetPool;
+  /** e.g. `2026-11-21`, `2026-W47`, `2026-11`, `lifetime`. */
+  periodKey: string;
+  periodStart: Date | null;
+  resetsAt: Date | null;
+  spentMicros: number;
+  reservedMicros: number;
+  remainingMicros: number;
+}
+
+/** A threshold crossed by a settlement; recorded once per pool, period and threshold. */
+export interface BudgetAlert {
+  pool: BudgetPool;
+  periodKey: string;
+  threshold: number;
+  spentMicros: number;
+  limitMicros: number;
+}
+
+/** Where crossed thresholds go (Postgres record, metric, webhook job). */
+export interface BudgetAlertSink {
+  alert(alert: BudgetAlert): void;
+}
+
+/** The clock budgets read; injectable so tests can cross period boundaries. */
+export interface BudgetClock {
+  now(): Date;
+}
+
+/** A dollar string beside every micro-dollar amount in JSON: 1234567 → "1.234567". */
+export function microsToDollars(micros: number): string {
+  const sign = micros < 0 ? '-' : '';
+  const abs = Math.abs(micros);
+  return `${sign}${Math.floor(abs / 1_000_000)}.${String(abs % 1_000_000).padStart(6, '0')}`;
+}
