@@ -162,6 +162,7 @@ describe('auth guards over HTTP', () => {
       config.auth,
       config.worker,
       config.llm,
+      config.budget,
     );
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] })
       .overrideProvider(Config)
