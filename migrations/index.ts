@@ -3,10 +3,12 @@ import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
 import { JobsCreatedAtMillis1763800000000 } from './1763800000000-jobs-created-at-millis';
 import { LlmInvocations1763900000000 } from './1763900000000-llm-invocations';
 import { JobRoutingOptions1763950000000 } from './1763950000000-job-routing-options';
+import { Budgets1764000000000 } from './1764000000000-budgets';
 
 export const MIGRATIONS = [
   InitialSchema1763700000000,
   JobsCreatedAtMillis1763800000000,
   LlmInvocations1763900000000,
   JobRoutingOptions1763950000000,
+  Budgets1764000000000,
 ];

@@ -2,40 +2,53 @@ import type { ModelCatalogueFile } from '@switchboard/llm';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeProvider, type FakeProviderServer } from '../../tests/support/fake-providers';
+import { startFakeProvider } from '../../tests/support/fake-providers';
 import { deferCleanup } from './exit-cleanup';
+import { startFakeOpenAiProcess, type FakeEndpoint } from './fake-openai-process';
 
 export const FAKE_PROVIDER = 'bench-openai';
 export const FAKE_MODEL = 'bench-model';
 /** A short answer, like a small chat reply: 8 tokens, streamed as 8 deltas. */
 export const FAKE_TOKENS = 8;
 
-/** The fake OpenAI server of one leg, and a catalogue file whose only model is served by it. */
+/** Where the fake server runs: next to the caller, or in a child process of its own. */
+export type FakePlacement = 'in-process' | 'child-process';
+
+/** The fake OpenAI server of one leg, and a catalogue file whose only model it serves. */
 export interface FakeOpenAi {
-  server: FakeProviderServer;
+  /** The SDK's base URL. */
+  url: string;
   /** For LLM_CATALOGUE_FILE. */
   catalogueFile: string;
 }
 
 /**
- * Starts the fake OpenAI server from tests/support in this process (a real HTTP server the
- * official SDK talks to over TCP) and writes a catalogue pointing at it; both are removed
- * afterwards.
+ * Starts the fake OpenAI server from tests/support (a real HTTP server the official SDK talks
+ * to over loopback TCP) and writes a catalogue pointing at it; both are removed afterwards.
  */
-export async function withFakeOpenAi<T>(body: (fake: FakeOpenAi) => Promise<T>): Promise<T> {
-  const server = await startFakeProvider('openai', { tokensPerResponse: FAKE_TOKENS });
+export async function withFakeOpenAi<T>(
+  placement: FakePlacement,
+  body: (fake: FakeOpenAi) => Promise<T>,
+): Promise<T> {
+  const endpoint = await startFake(placement);
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const release = deferCleanup('fake openai', async () => {
-    await server.close();
+    await endpoint.close();
     rmSync(dir, { recursive: true, force: true });
   });
   try {
     const catalogueFile = join(dir, 'llm-catalogue.json');
-    writeFileSync(catalogueFile, JSON.stringify(benchCatalogue(server.url)));
-    return await body({ server, catalogueFile });
+    writeFileSync(catalogueFile, JSON.stringify(benchCatalogue(endpoint.url)));
+    return await body({ url: endpoint.url, catalogueFile });
   } finally {
     await release();
   }
+}
+
+async function startFake(placement: FakePlacement): Promise<FakeEndpoint> {
+  if (placement === 'child-process') return startFakeOpenAiProcess(FAKE_TOKENS);
+  const server = await startFakeProvider('openai', { tokensPerResponse: FAKE_TOKENS });
+  return { url: server.url, close: () => server.close() };
 }
 
 /** One OpenAI-compatible provider with one priced model serving tier 1 (the bench's chat jobs). */

@@ -60,7 +60,7 @@ export async function platformWorkerLeg(
       );
     const routedOrNot = () =>
       llm === 'routed'
-        ? withFakeOpenAi((fake) => run({ LLM_CATALOGUE_FILE: fake.catalogueFile }))
+        ? withFakeOpenAi('child-process', (fake) => run({ LLM_CATALOGUE_FILE: fake.catalogueFile }))
         : run({});
     if (!logs) return { ...(await routedOrNot()), llm, logs: undefined };
     const { value, stats } = await withStdoutToDevNull(routedOrNot);

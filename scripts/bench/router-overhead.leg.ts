@@ -37,7 +37,7 @@ export async function routerOverheadLeg(settings: BenchSettings): Promise<Router
   const calls = settings.routerCalls;
   const plan = { calls, roundSize: ROUND_SIZE, warmUp: Math.max(50, Math.round(calls / 10)) };
   return withLegScope(settings, 'router', true, (scope) =>
-    withFakeOpenAi(async (fake) => {
+    withFakeOpenAi('in-process', async (fake) => {
       const env = {
         ...platformEnv(settings, scope, 'warn'),
         LLM_CATALOGUE_FILE: fake.catalogueFile,

@@ -69,6 +69,18 @@ export interface Reservation {
   maxTokens: number;
   /** Counter keys it is held in (internal to libs/budget). */
   counters: string[];
+  /** The tenant whose pools hold it (internal to libs/budget). */
+  tenantId: string;
+  /** One per counter, in the same order (internal to libs/budget). */
+  legs: ReservationLeg[];
+}
+
+/** Which pool and period one counter of a reservation belongs to. */
+export interface ReservationLeg {
+  poolId: string;
+  periodKey: string;
+  /** The counter key's TTL when it has to be (re)created; 0 keeps it forever (lifetime). */
+  counterTtlMs: number;
 }
 
 /** Why a call was refused: the pool that cannot cover even the floor. */

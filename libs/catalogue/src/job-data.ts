@@ -28,6 +28,9 @@ export interface JobData<R extends Role = Role> {
   /** Escalation ceiling for the router; the job's own tier when absent. */
   maxTier?: Tier;
   streamFailover?: 'fail' | 'restart';
+  budgetPolicy?: 'fail' | 'defer';
+  /** The API key that submitted the job (or its root): its key budgets apply. */
+  apiKeyId?: string;
   /** Shared by a job and all its descendants: the root job's id unless the client sent one. */
   traceId?: string;
   input?: JobInput<R>;

@@ -19,6 +19,8 @@ export const jobOptionsFields = {
     .optional(),
   /** When a stream breaks after text was delivered: fail the call, or restart it elsewhere. */
   streamFailover: z.enum(['fail', 'restart']).optional(),
+  /** When a budget refuses a call: fail the job (BUDGET_EXCEEDED), or delay it to the reset. */
+  budgetPolicy: z.enum(['fail', 'defer']).optional(),
 };
 
 const envelopeSchema = z.strictObject({
@@ -37,6 +39,7 @@ export interface JobRequest<R extends Role = Role> {
   privacy: boolean;
   maxTier?: Tier;
   streamFailover?: 'fail' | 'restart';
+  budgetPolicy?: 'fail' | 'defer';
 }
 
 export interface FieldProblem {
@@ -96,7 +99,7 @@ export function parseJobRequest(
   if (!envelope.success || !input.success || errors.length > 0) {
     return { ok: false, problem: { kind: 'invalid-input', errors } };
   }
-  const { priority, delay, privacy, streamFailover } = envelope.data;
+  const { priority, delay, privacy, streamFailover, budgetPolicy } = envelope.data;
   return {
     ok: true,
     request: {
@@ -108,6 +111,7 @@ export function parseJobRequest(
       privacy: privacy ?? false,
       ...(maxTier !== undefined && maxTier !== tier ? { maxTier: maxTier as Tier } : {}),
       ...(streamFailover ? { streamFailover } : {}),
+      ...(budgetPolicy ? { budgetPolicy } : {}),
     },
   };
 }

@@ -7,6 +7,8 @@ export const workerSchema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: intFromEnv(0, 3_600_000).default(30_000),
   WORKER_LOCK_DURATION_MS: intFromEnv(1000, 3_600_000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: intFromEnv(1000, 3_600_000).default(30_000),
+  // Unset: no metrics server. 0 picks a free port (logged at boot).
+  METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), intFromEnv(0, 65535).optional()),
 });
 
 export interface WorkerConfig {
@@ -14,6 +16,8 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** Port of the worker's `GET /metrics` server (on API_HOST); undefined: no server. */
+  metricsPort?: number;
 }
 
 export function workerConfig(env: Env): WorkerConfig {
@@ -23,5 +27,6 @@ export function workerConfig(env: Env): WorkerConfig {
     shutdownGraceMs: v.WORKER_SHUTDOWN_GRACE_MS,
     lockDurationMs: v.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: v.WORKER_STALLED_INTERVAL_MS,
+    metricsPort: v.METRICS_PORT,
   };
 }

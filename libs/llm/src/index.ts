@@ -23,6 +23,8 @@ export { LlmRouter, type RouterDeps } from './router/llm-router';
 export { ProviderGate, type CircuitState, type GateStatus } from './router/provider-gate';
 export { HealthMonitor, type ProviderHealth } from './router/health-monitor';
 export type { InvocationSink } from './router/invocation-recorder';
+export { BudgetExceededError } from './router/budget-errors';
+export type { CallBudget } from './router/call-budget';
 export {
   NoCandidateError,
   ProvidersExhaustedError,

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { BudgetModule } from '@switchboard/budget';
 import { InvocationLog } from './invocations/invocation-log';
 import { LlmService } from './llm.service';
 
-@Module({ providers: [LlmService, InvocationLog], exports: [LlmService, InvocationLog] })
+@Module({
+  imports: [BudgetModule],
+  providers: [LlmService, InvocationLog],
+  exports: [LlmService, InvocationLog],
+})
 export class LlmModule {}

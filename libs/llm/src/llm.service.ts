@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { BudgetService } from '@switchboard/budget';
 import { Config } from '@switchboard/config';
 import { REDIS_CLIENT } from '@switchboard/redis';
 import type { Redis } from 'ioredis';
@@ -48,6 +49,7 @@ export class LlmService implements OnModuleInit, OnApplicationBootstrap, OnModul
     private readonly config: Config,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly invocations: InvocationLog,
+    private readonly budget: BudgetService,
   ) {}
 
   onModuleInit(): void {
@@ -70,6 +72,7 @@ export class LlmService implements OnModuleInit, OnApplicationBootstrap, OnModul
       adapters,
       gate: this.gate,
       invocations: this.invocations,
+      budget: this.budget,
       config: llm,
       unhealthy: () => this.health.unhealthy(),
     });

@@ -31,7 +31,14 @@ export interface LlmRouting {
   streamFailover?: StreamFailoverPolicy;
   signal?: AbortSignal;
   /** For the invocation log. */
-  job?: { jobId: string; tenantId: string; role: Role; traceId?: string };
+  job?: {
+    jobId: string;
+    tenantId: string;
+    role: Role;
+    traceId?: string;
+    /** The API key that submitted the job: its key budgets apply. */
+    apiKeyId?: string | null;
+  };
 }
 
 export interface LlmUsage extends Usage {
@@ -40,7 +47,8 @@ export interface LlmUsage extends Usage {
 
 export interface LlmResponse {
   text: string;
-  finishReason: 'stop' | 'length';
+  /** `budget_exhausted`: a stream cut off when its budget reservation was spent. */
+  finishReason: 'stop' | 'length' | 'budget_exhausted';
   usage: LlmUsage;
   model: string;
   provider: string;

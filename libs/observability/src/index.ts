@@ -1,5 +1,8 @@
-// Observability: logging that never prints a secret. Metrics and tracing ids join here
-// as the platform grows.
+// Observability: logging that never prints a secret, and the process's one Prometheus
+// metrics registry (with a tiny /metrics server for processes without HTTP). Tracing ids
+// join here as the platform grows.
 export { MaskingLogger } from './masking.logger';
 export { maskSecrets } from './mask-secrets';
 export { armShutdownWatchdog } from './shutdown-watchdog';
+export { metricsRegistry, renderMetrics } from './metrics-registry';
+export { startMetricsServer } from './metrics-server';

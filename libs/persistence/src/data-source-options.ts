@@ -3,6 +3,8 @@ import { MIGRATIONS } from '@switchboard/migrations';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { AuditLogEntity } from './entities/audit-log.entity';
+import { BudgetAlertEntity } from './entities/budget-alert.entity';
+import { BudgetPoolEntity } from './entities/budget-pool.entity';
 import { JobEntity } from './entities/job.entity';
 import { LlmInvocationEntity } from './entities/llm-invocation.entity';
 import { TenantEntity } from './entities/tenant.entity';
@@ -13,6 +15,8 @@ export const ENTITIES = [
   JobEntity,
   AuditLogEntity,
   LlmInvocationEntity,
+  BudgetPoolEntity,
+  BudgetAlertEntity,
 ];
 
 /**

@@ -15,5 +15,7 @@ export { ApiKeyEntity } from './entities/api-key.entity';
 export { JobEntity, type JobErrorInfo } from './entities/job.entity';
 export { AuditLogEntity } from './entities/audit-log.entity';
 export { LlmInvocationEntity } from './entities/llm-invocation.entity';
+export { BudgetPoolEntity } from './entities/budget-pool.entity';
+export { BudgetAlertEntity } from './entities/budget-alert.entity';
 export { InvocationsRepository } from './invocations.repository';
 export type { InvocationCallKind, InvocationOutcome, InvocationRow } from './invocation-row';

@@ -26,6 +26,8 @@ export interface InvocationRow {
   jobId?: string | null;
   traceId?: string | null;
   tenantId?: string | null;
+  /** The API key whose job made the call, so key budget pools reconcile from the log. */
+  apiKeyId?: string | null;
   role?: Role | null;
   tier: Tier;
   provider: string;

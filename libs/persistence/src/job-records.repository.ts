@@ -20,6 +20,8 @@ export type NewJobRecord = Pick<
       | 'maxTier'
       | 'streamFailover'
       | 'traceId'
+      | 'apiKeyId'
+      | 'budgetPolicy'
     >
   >;
 
@@ -161,6 +163,14 @@ export class JobRecordsRepository {
     if (from) query.andWhere('status IN (:...from)', { from });
     const result = await query.execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** A job whose budget is spent waits, delayed, until `until`; its error says why. */
+  async markDeferred(id: string, until: Date, error: JobErrorInfo): Promise<void> {
+    await this.jobs.update(
+      { id },
+      { status: 'delayed', error, delayMs: until.getTime() - Date.now() },
+    );
   }
 
   /** Puts a failed job back in line for a fresh set of attempts. */

@@ -21,6 +21,8 @@ export interface SubmitOptions {
   parent?: { id: string; queue: string };
   /** From the client's `traceparent`, or the parent's; the job's own id otherwise. */
   traceId?: string;
+  /** The key that submitted the job (children inherit their parent's): key budgets apply. */
+  apiKeyId?: string;
 }
 
 export interface Submission {
@@ -66,6 +68,8 @@ export class JobSubmissionService {
         maxTier: request.maxTier ?? null,
         streamFailover: request.streamFailover ?? null,
         traceId: opts.traceId ?? id,
+        apiKeyId: opts.apiKeyId ?? null,
+        budgetPolicy: request.budgetPolicy ?? null,
         idempotencyKey: opts.idempotencyKey ?? null,
         requestHash: opts.requestHash ?? null,
       });
@@ -99,6 +103,7 @@ export class JobSubmissionService {
       privacy: record.privacy,
       maxTier: record.maxTier ?? undefined,
       streamFailover: record.streamFailover ?? undefined,
+      budgetPolicy: record.budgetPolicy ?? undefined,
     };
     await this.enqueue(record, request, {}, false);
   }
@@ -118,6 +123,8 @@ export class JobSubmissionService {
       ...(request.maxTier !== undefined ? { maxTier: request.maxTier } : {}),
       ...(request.streamFailover ? { streamFailover: request.streamFailover } : {}),
       traceId: record.traceId ?? record.id,
+      ...(record.apiKeyId ? { apiKeyId: record.apiKeyId } : {}),
+      ...(request.budgetPolicy ? { budgetPolicy: request.budgetPolicy } : {}),
       ...(inline ? { input: request.input } : { inputRef: true }),
     };
     const options = bullJobOptions(request.role, {

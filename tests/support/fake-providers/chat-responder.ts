@@ -8,7 +8,9 @@ const COMPLETE: StreamPlan = { delayMs: 0, stopAfter: 0, ending: 'complete' };
 
 function answerFor(ctx: AnswerContext, request: ChatRequestInfo, behaviour: FakeBehaviour) {
   const ok = behaviour.type === 'ok' ? behaviour : undefined;
-  const planned = planAnswer(ctx.tokensPerResponse, request.maxTokens, ok?.text);
+  // `ignoreMaxTokens`: a provider that overruns max_tokens (budget cut-off tests).
+  const limit = ok?.ignoreMaxTokens ? undefined : request.maxTokens;
+  const planned = planAnswer(ctx.tokensPerResponse, limit, ok?.text);
   const answer: ChatAnswer = {
     id: ctx.nextId(),
     model: request.model,

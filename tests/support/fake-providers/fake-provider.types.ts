@@ -8,7 +8,14 @@ export type FakeKind = 'openai' | 'anthropic' | 'ollama';
  */
 export type FakeBehaviour =
   /** A normal answer. `cachedInputTokens` is reported as prompt-cache hits (capped by the input). */
-  | { type: 'ok'; cachedInputTokens?: number; omitUsage?: boolean; text?: string }
+  | {
+      type: 'ok';
+      cachedInputTokens?: number;
+      omitUsage?: boolean;
+      text?: string;
+      /** Answer in full whatever max_tokens says, as a misbehaving provider might. */
+      ignoreMaxTokens?: boolean;
+    }
   /** An error status with the provider's real error body; `message` overrides the default one. */
   | { type: 'status'; status: number; message?: string }
   /** 429 with `retry-after` (seconds) and/or `retry-after-ms`, each only when given. */

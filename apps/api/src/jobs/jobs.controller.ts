@@ -66,6 +66,7 @@ export class JobsController {
       body,
       idempotencyKey,
       traceIdFrom(traceparent),
+      principal.keyId,
     );
     res.status(created ? 202 : 200).location(job.links.self);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');

@@ -29,6 +29,7 @@ export class JobsService {
     body: unknown,
     idempotencyKey?: string,
     traceId?: string,
+    apiKeyId?: string,
   ): Promise<{ job: JobView; created: boolean }> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ProblemException(
@@ -55,6 +56,7 @@ export class JobsService {
         idempotencyKey,
         requestHash: requestHash(body),
         traceId,
+        apiKeyId,
       });
       return { job: toJobView(record), created };
     } catch (error) {

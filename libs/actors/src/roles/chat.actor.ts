@@ -1,13 +1,21 @@
 import type { JobResult } from '@switchboard/catalogue';
+import type { LlmResponse } from '@switchboard/llm';
 import { Actor } from '../actor.decorator';
 import type { ActorContext, ActorHandler, ActorMessage } from '../actor.types';
 
-/** One chat completion, exactly as the client asked for it. */
+/**
+ * One chat completion, exactly as the client asked for it. It streams, so the provider's
+ * output is metered as it arrives (a budget can cut it off) and can follow a failover restart.
+ */
 @Actor('chat')
 export class ChatActor implements ActorHandler<'chat'> {
   async handle({ input }: ActorMessage<'chat'>, ctx: ActorContext): Promise<JobResult<'chat'>> {
     const { messages, model, maxTokens, temperature } = input;
-    const response = await ctx.llm.chat({ messages, model, maxTokens, temperature });
+    let response: LlmResponse | undefined;
+    for await (const event of ctx.llm.stream({ messages, model, maxTokens, temperature })) {
+      if (event.type === 'done') response = event.response;
+    }
+    if (!response) throw new Error('the LLM stream ended without a response');
     return {
       text: response.text,
       finishReason: response.finishReason,

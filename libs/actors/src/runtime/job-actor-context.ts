@@ -116,15 +116,23 @@ export class JobActorContext implements ActorContext {
         delay: opts.delay,
         ...this.inheritedRouting(child.tier ?? opts.tier ?? message.tier),
       },
-      { id, parent, traceId: this.deps.job.data.traceId ?? message.jobId },
+      {
+        id,
+        parent,
+        traceId: this.deps.job.data.traceId ?? message.jobId,
+        apiKeyId: this.deps.job.data.apiKeyId,
+      },
     );
   }
 
-  private inheritedRouting(tier: number): Pick<JobRequest, 'maxTier' | 'streamFailover'> {
-    const { maxTier, streamFailover } = this.deps.job.data;
+  private inheritedRouting(
+    tier: number,
+  ): Pick<JobRequest, 'maxTier' | 'streamFailover' | 'budgetPolicy'> {
+    const { maxTier, streamFailover, budgetPolicy } = this.deps.job.data;
     return {
       ...(maxTier !== undefined && maxTier > tier ? { maxTier } : {}),
       ...(streamFailover ? { streamFailover } : {}),
+      ...(budgetPolicy ? { budgetPolicy } : {}),
     };
   }
 

@@ -1,9 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { jobDefinition, type JobData, type JobInput, type Role } from '@switchboard/catalogue';
-import { LlmService } from '@switchboard/llm';
+import { BudgetExceededError, LlmService } from '@switchboard/llm';
 import { JobRecordsRepository } from '@switchboard/persistence';
 import { JobSubmissionService } from '@switchboard/queue';
-import { UnrecoverableError, WaitingChildrenError, WaitingError, type Job } from 'bullmq';
+import {
+  DelayedError,
+  UnrecoverableError,
+  WaitingChildrenError,
+  WaitingError,
+  type Job,
+} from 'bullmq';
 import { HandBackSignal, JobTimeoutError } from '../actor-errors';
 import { ActorRegistry } from '../actor-registry';
 import type { ActorMessage } from '../actor.types';
@@ -76,7 +82,7 @@ export class JobRunner {
     signal: AbortSignal,
     markedActive: Promise<void>,
   ): Promise<unknown> {
-    const { role, tier, privacy, tenantId, maxTier, streamFailover, traceId } = job.data;
+    const { role, tier, privacy, tenantId, maxTier, streamFailover, traceId, apiKeyId } = job.data;
     const definition = jobDefinition(role);
     const rawInput = job.data.input ?? (await this.records.findById(job.id as string))?.input;
     const input = definition.input.parse(rawInput) as JobInput<Role>;
@@ -99,7 +105,13 @@ export class JobRunner {
         maxTier,
         streamFailover,
         signal,
-        job: { jobId: message.jobId, tenantId, role, traceId: traceId ?? message.jobId },
+        job: {
+          jobId: message.jobId,
+          tenantId,
+          role,
+          traceId: traceId ?? message.jobId,
+          apiKeyId: apiKeyId ?? null,
+        },
       }),
       signal,
       submission: this.submission,
@@ -124,6 +136,26 @@ export class JobRunner {
     return checked.data;
   }
 
+  /** The budget is spent for this period: the job waits, delayed, until the period resets. */
+  private async defer(
+    job: Job<JobData>,
+    token: string,
+    until: Date,
+    error: BudgetExceededError,
+    label: string,
+    ms: number,
+  ): Promise<unknown> {
+    const id = job.id as string;
+    await job.moveToDelayed(until.getTime(), token);
+    await this.records.markDeferred(id, until, {
+      message: `Deferred until ${until.toISOString()}: ${error.message}`,
+      code: 'BUDGET_DEFERRED',
+      retryable: true,
+    });
+    this.logger.warn(`end ${label} deferred until ${until.toISOString()} (budget) after ${ms} ms`);
+    return new DelayedError();
+  }
+
   private async onFailure(
     job: Job<JobData>,
     token: string | undefined,
@@ -138,6 +170,10 @@ export class JobRunner {
       await this.records.setStatus(id, 'waiting_children');
       this.logger.log(`end ${label} waiting for children after ${ms} ms`);
       return error;
+    }
+    if (error instanceof BudgetExceededError && job.data.budgetPolicy === 'defer' && token) {
+      const until = error.refusal.resetsAt;
+      if (until) return this.defer(job, token, until, error, label, ms);
     }
     if (signal.reason instanceof HandBackSignal && token) {
       await job.moveToWait(token);

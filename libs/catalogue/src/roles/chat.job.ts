@@ -9,6 +9,10 @@ export const chatJob = defineJob({
     messages: z.array(chatMessageSchema).min(1).max(500),
     ...modelControls,
   }),
-  result: z.object({ ...llmResultFields, finishReason: z.enum(['stop', 'length']) }),
+  // budget_exhausted: a stream was cut off when its budget reservation was spent.
+  result: z.object({
+    ...llmResultFields,
+    finishReason: z.enum(['stop', 'length', 'budget_exhausted']),
+  }),
   options: roleOptions(),
 });

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { BudgetRefusal } from '@switchboard/budget';
 import type { LlmConfig } from '@switchboard/config';
 import type { ModelCatalogue } from '../catalogue/model-catalogue';
 import type { Capability } from '../catalogue/model-catalogue.schema';
@@ -14,9 +15,11 @@ import type {
 import { ProviderError } from '../providers/provider-error';
 import type { ProviderAdapter, ProviderUsage } from '../providers/provider.types';
 import { estimateMessageTokens, estimateTokens } from '../token-count';
-import { AttemptDeadline } from './attempt-deadline';
+import { Attempt, type AttemptServices } from './attempt';
+import { BudgetExceededError } from './budget-errors';
+import { holdBudget, type CallBudget } from './call-budget';
 import { planCandidates, type Candidate } from './candidates';
-import { AttemptRecord, NO_USAGE, type InvocationSink } from './invocation-recorder';
+import { NO_USAGE, type InvocationSink } from './invocation-recorder';
 import { LatencyTracker } from './latency-tracker';
 import type { ProviderGate } from './provider-gate';
 import { ProvidersExhaustedError, StreamInterruptedError } from './routing-errors';
@@ -26,6 +29,8 @@ export interface RouterDeps {
   adapters: ReadonlyMap<string, ProviderAdapter>;
   gate: ProviderGate;
   invocations: InvocationSink;
+  /** Budget reservations; absent, calls are not budgeted. */
+  budget?: CallBudget;
   config: Pick<
     LlmConfig,
     'defaultMaxTokens' | 'requestTimeoutMs' | 'rateLimitCooldownMs' | 'logPrompts'
@@ -34,75 +39,83 @@ export interface RouterDeps {
   unhealthy: () => ReadonlySet<string>;
 }
 
-/** How one failed attempt is handled. */
-type Verdict = 'cancelled' | 'fatal' | 'failover';
+/** One routed call's progress over its candidates. */
+interface CallState {
+  tried: string[];
+  refusals: BudgetRefusal[];
+  lastError?: unknown;
+}
 
 /**
  * Routes each call across the catalogue's candidates: skips providers whose circuit is open
- * or that are cooling down after a 429, fails over on retryable errors only, escalates
- * tiers only up to the job's ceiling, and logs every attempt.
+ * or that are cooling down after a 429, reserves each attempt's worst case against the
+ * tenant's budgets, fails over on retryable errors only, escalates tiers only up to the job's
+ * ceiling, and logs every attempt.
  */
 export class LlmRouter {
-  private readonly logger = new Logger('LlmRouter');
   readonly latency = new LatencyTracker();
+  private readonly services: AttemptServices;
 
-  constructor(private readonly deps: RouterDeps) {}
+  constructor(private readonly deps: RouterDeps) {
+    this.services = {
+      catalogue: deps.catalogue,
+      gate: deps.gate,
+      invocations: deps.invocations,
+      budget: deps.budget,
+      latency: this.latency,
+      logger: new Logger('LlmRouter'),
+      config: deps.config,
+    };
+  }
 
   async chat(request: LlmRequest, routing: LlmRouting): Promise<LlmResponse> {
     const plan = this.plan(routing, ['chat', ...(request.capabilities ?? [])], request.model);
-    const tried: string[] = [];
-    let lastError: unknown;
+    const state: CallState = { tried: [], refusals: [] };
+    const inputTokens = estimateMessageTokens(request.messages);
     for (const [index, candidate] of plan.entries()) {
-      const ticket = await this.admit(candidate, tried);
-      if (!ticket) continue;
-      const record = new AttemptRecord(candidate, 'chat', tried.length);
-      const deadline = this.deadline(candidate, routing);
+      const attempt = await this.begin(candidate, 'chat', state, routing, inputTokens, request);
+      if (!attempt) continue;
       try {
         const result = await this.adapter(candidate).chat({
           model: candidate.model.id,
           messages: request.messages,
-          maxTokens: request.maxTokens ?? this.deps.config.defaultMaxTokens,
+          maxTokens: attempt.hold.maxTokens,
           temperature: request.temperature,
-          signal: deadline.signal,
+          signal: attempt.signal,
         });
         // Some OpenAI-compatible servers send no usage: count it rather than log a free call.
         const usage =
           result.usage.inputTokens + result.usage.outputTokens === 0 && result.text
             ? { ...this.counted(request, 0), outputTokens: estimateTokens(result.text) }
             : result.usage;
-        this.succeeded(candidate, record, routing, usage, ticket.probe, request);
+        await attempt.succeeded(usage);
         return this.response(candidate, result.text, result.finishReason, usage);
       } catch (error) {
-        const verdict = this.failed(candidate, record, routing, error, deadline, ticket.probe, {
-          more: index < plan.length - 1,
-          tried,
-          usage: NO_USAGE,
-          request,
-        });
-        if (verdict !== 'failover') throw verdict === 'cancelled' ? deadline.signal.reason : error;
-        lastError = error;
+        const more = index < plan.length - 1;
+        const verdict = await attempt.failed(error, { more, tried: state.tried, usage: NO_USAGE });
+        if (verdict !== 'failover') throw verdict === 'cancelled' ? attempt.signal.reason : error;
+        state.lastError = error;
       } finally {
-        deadline.dispose();
+        attempt.dispose();
       }
     }
-    throw new ProvidersExhaustedError(this.isPrivate(routing), tried, lastError);
+    throw this.exhausted(routing, state);
   }
 
   async *stream(request: LlmRequest, routing: LlmRouting): AsyncIterable<LlmStreamEvent> {
     const plan = this.plan(routing, ['chat', ...(request.capabilities ?? [])], request.model);
-    const tried: string[] = [];
-    let lastError: unknown;
+    const state: CallState = { tried: [], refusals: [] };
+    const inputTokens = estimateMessageTokens(request.messages);
     let restartFrom: { provider: string; reason: string } | undefined;
     for (const [index, candidate] of plan.entries()) {
-      const ticket = await this.admit(candidate, tried);
-      if (!ticket) continue;
+      const attempt = await this.begin(candidate, 'stream', state, routing, inputTokens, request);
+      if (!attempt) continue;
       if (restartFrom) {
         const { provider: from, reason } = restartFrom;
         yield { type: 'restart', from, to: candidate.model.key, reason };
         restartFrom = undefined;
       }
-      const record = new AttemptRecord(candidate, 'stream', tried.length);
-      const deadline = this.deadline(candidate, routing);
+      const budgeted = attempt.hold.reservation !== null;
       let text = '';
       let chunks = 0;
       let ended = false;
@@ -110,13 +123,25 @@ export class LlmRouter {
         for await (const chunk of this.adapter(candidate).stream({
           model: candidate.model.id,
           messages: request.messages,
-          maxTokens: request.maxTokens ?? this.deps.config.defaultMaxTokens,
+          maxTokens: attempt.hold.maxTokens,
           temperature: request.temperature,
-          signal: deadline.signal,
+          signal: attempt.signal,
         })) {
-          deadline.touch();
+          attempt.deadline.touch();
           if (chunk.type === 'delta') {
-            record.markFirstToken();
+            if (budgeted && chunks >= attempt.hold.maxTokens) {
+              // The reservation is spent and the provider goes on: stop it (the token it
+              // already sent is paid for, not shown) and end the stream as cut off.
+              ended = true;
+              const usage = this.counted(request, chunks + 1);
+              await attempt.stopped(usage, 'budget_exhausted');
+              yield {
+                type: 'done',
+                response: this.response(candidate, text, 'budget_exhausted', usage),
+              };
+              return;
+            }
+            attempt.record.markFirstToken();
             text += chunk.text;
             chunks++;
             yield { type: 'delta', text: chunk.text };
@@ -124,7 +149,7 @@ export class LlmRouter {
           }
           const usage = chunk.usage ?? this.counted(request, chunks);
           ended = true;
-          this.succeeded(candidate, record, routing, usage, ticket.probe, request);
+          await attempt.succeeded(usage);
           yield {
             type: 'done',
             response: this.response(candidate, text, chunk.finishReason, usage),
@@ -135,15 +160,15 @@ export class LlmRouter {
       } catch (error) {
         ended = true;
         const delivered = chunks > 0;
-        const verdict = this.failed(candidate, record, routing, error, deadline, ticket.probe, {
+        const verdict = await attempt.failed(error, {
           more: index < plan.length - 1,
-          tried,
-          usage: delivered || deadline.jobAborted ? this.counted(request, chunks) : NO_USAGE,
-          request,
+          tried: state.tried,
+          usage:
+            delivered || attempt.deadline.jobAborted ? this.counted(request, chunks) : NO_USAGE,
           interrupted: delivered,
         });
-        if (verdict !== 'failover') throw verdict === 'cancelled' ? deadline.signal.reason : error;
-        lastError = error;
+        if (verdict !== 'failover') throw verdict === 'cancelled' ? attempt.signal.reason : error;
+        state.lastError = error;
         if (delivered) {
           if ((routing.streamFailover ?? 'fail') === 'fail') {
             throw new StreamInterruptedError(candidate.model.key, error);
@@ -151,37 +176,31 @@ export class LlmRouter {
           restartFrom = { provider: candidate.model.key, reason: (error as Error).message };
         }
       } finally {
-        deadline.dispose();
+        attempt.dispose();
         // The consumer stopped reading (early stop): the request is aborted; log what it used.
-        if (!ended) {
-          const usage = this.counted(request, chunks);
-          this.deps.invocations.record(record.toRow(routing, 'stopped', usage));
-          void this.record(candidate.model.provider, 'release', ticket.probe);
-        }
+        if (!ended) await attempt.stopped(this.counted(request, chunks), 'stopped');
       }
     }
-    if (restartFrom) throw new StreamInterruptedError(restartFrom.provider, lastError);
-    throw new ProvidersExhaustedError(this.isPrivate(routing), tried, lastError);
+    if (restartFrom) throw new StreamInterruptedError(restartFrom.provider, state.lastError);
+    throw this.exhausted(routing, state);
   }
 
   async embed(request: EmbedRequest, routing: LlmRouting): Promise<EmbedResponse> {
     const plan = this.plan(routing, ['embeddings'], request.model);
-    const tried: string[] = [];
-    let lastError: unknown;
+    const state: CallState = { tried: [], refusals: [] };
+    const inputTokens = request.input.reduce((sum, text) => sum + estimateTokens(text), 0);
     for (const [index, candidate] of plan.entries()) {
       const adapter = this.adapter(candidate);
       if (!adapter.embed) continue;
-      const ticket = await this.admit(candidate, tried);
-      if (!ticket) continue;
-      const record = new AttemptRecord(candidate, 'embed', tried.length);
-      const deadline = this.deadline(candidate, routing);
+      const attempt = await this.begin(candidate, 'embed', state, routing, inputTokens);
+      if (!attempt) continue;
       try {
         const result = await adapter.embed({
           model: candidate.model.id,
           input: request.input,
-          signal: deadline.signal,
+          signal: attempt.signal,
         });
-        this.succeeded(candidate, record, routing, result.usage, ticket.probe);
+        await attempt.succeeded(result.usage);
         return {
           embeddings: result.embeddings,
           usage: this.usage(candidate, result.usage),
@@ -189,29 +208,24 @@ export class LlmRouter {
           provider: candidate.model.provider,
         };
       } catch (error) {
-        const verdict = this.failed(candidate, record, routing, error, deadline, ticket.probe, {
-          more: index < plan.length - 1,
-          tried,
-          usage: NO_USAGE,
-        });
-        if (verdict !== 'failover') throw verdict === 'cancelled' ? deadline.signal.reason : error;
-        lastError = error;
+        const more = index < plan.length - 1;
+        const verdict = await attempt.failed(error, { more, tried: state.tried, usage: NO_USAGE });
+        if (verdict !== 'failover') throw verdict === 'cancelled' ? attempt.signal.reason : error;
+        state.lastError = error;
       } finally {
-        deadline.dispose();
+        attempt.dispose();
       }
     }
-    throw new ProvidersExhaustedError(this.isPrivate(routing), tried, lastError);
+    throw this.exhausted(routing, state);
   }
 
   private plan(routing: LlmRouting, capabilities: Capability[], model?: string): Candidate[] {
+    const ceiling = routing.maxTier ?? routing.tier;
     return planCandidates(
       this.deps.catalogue,
       {
         tier: routing.tier,
-        maxTier:
-          routing.maxTier !== undefined && routing.maxTier > routing.tier
-            ? routing.maxTier
-            : routing.tier,
+        maxTier: ceiling > routing.tier ? ceiling : routing.tier,
         privacy: routing.privacy,
         capabilities: [...new Set(capabilities)],
         model,
@@ -221,115 +235,67 @@ export class LlmRouter {
     );
   }
 
-  /** Asks the shared gate; a refused candidate is noted in `tried` and skipped. */
-  private async admit(
+  /**
+   * Asks the shared gate, then the budget. A refused candidate is noted and skipped: a
+   * cheaper one may still fit the budget.
+   */
+  private async begin(
     candidate: Candidate,
-    tried: string[],
-  ): Promise<{ probe: boolean } | undefined> {
-    const ticket = this.inProcess(candidate.model.provider)
+    kind: 'chat' | 'stream' | 'embed',
+    state: CallState,
+    routing: LlmRouting,
+    inputTokens: number,
+    request?: LlmRequest,
+  ): Promise<Attempt | undefined> {
+    const key = candidate.model.key;
+    const inProcess = this.deps.catalogue.provider(candidate.model.provider).kind === 'simulated';
+    const ticket = inProcess
       ? { allowed: true, state: 'closed' as const, waitMs: 0 }
       : await this.deps.gate.acquire(candidate.model.provider);
     if (!ticket.allowed) {
       const why = ticket.state === 'cooldown' ? 'rate-limited' : `circuit ${ticket.state}`;
-      tried.push(`${candidate.model.key} skipped (${why}, ${ticket.waitMs} ms left)`);
+      state.tried.push(`${key} skipped (${why}, ${ticket.waitMs} ms left)`);
       return undefined;
     }
-    tried.push(candidate.model.key);
-    return { probe: ticket.state === 'probe' };
-  }
-
-  /** In-process providers (simulated) have no endpoint to protect: no breaker, no cooldown. */
-  private inProcess(provider: string): boolean {
-    return this.deps.catalogue.provider(provider).kind === 'simulated';
-  }
-
-  private async record(provider: string, outcome: 'ok' | 'fail' | 'release', probe: boolean) {
-    return this.inProcess(provider) ? undefined : this.deps.gate.record(provider, outcome, probe);
-  }
-
-  private async coolDown(provider: string, ms: number): Promise<void> {
-    if (!this.inProcess(provider)) await this.deps.gate.coolDown(provider, ms);
-  }
-
-  private deadline(candidate: Candidate, routing: LlmRouting): AttemptDeadline {
-    const provider = this.deps.catalogue.provider(candidate.model.provider);
-    return new AttemptDeadline(
-      provider.name,
-      provider.timeoutMs ?? this.deps.config.requestTimeoutMs,
-      routing.signal,
+    const maxTokens =
+      kind === 'embed' ? 0 : (request?.maxTokens ?? this.deps.config.defaultMaxTokens);
+    const hold = await holdBudget(
+      this.deps.budget,
+      routing,
+      candidate.model,
+      inputTokens,
+      maxTokens,
+    );
+    if ('refusal' in hold) {
+      state.refusals.push(hold.refusal);
+      state.tried.push(`${key} skipped (budget ${hold.refusal.poolId} short)`);
+      if (ticket.state === 'probe')
+        void this.deps.gate.record(candidate.model.provider, 'release', true);
+      return undefined;
+    }
+    state.tried.push(key);
+    const number = state.tried.filter((t) => !t.includes(' skipped (')).length;
+    return new Attempt(
+      this.services,
+      candidate,
+      routing,
+      kind,
+      number,
+      ticket.state === 'probe',
+      hold,
+      request,
     );
   }
 
-  private succeeded(
-    candidate: Candidate,
-    record: AttemptRecord,
-    routing: LlmRouting,
-    usage: ProviderUsage,
-    probe: boolean,
-    request?: LlmRequest,
-  ): void {
-    this.latency.observe(candidate.model.key, record.elapsedMs());
-    this.deps.invocations.record(
-      record.toRow(routing, 'ok', usage, undefined, this.prompt(request)),
+  /** The error for a call no candidate served: budget refusals win over provider failures. */
+  private exhausted(routing: LlmRouting, state: CallState): Error {
+    const served = state.tried.some((t) => !t.includes(' skipped ('));
+    if (state.refusals.length > 0 && !served) return new BudgetExceededError(state.refusals[0]);
+    return new ProvidersExhaustedError(
+      routing.privacy || routing.tier === 0,
+      state.tried,
+      state.lastError,
     );
-    void this.record(candidate.model.provider, 'ok', probe);
-  }
-
-  /** Logs the failed attempt, tells the gate, and decides whether to fail over. */
-  private failed(
-    candidate: Candidate,
-    record: AttemptRecord,
-    routing: LlmRouting,
-    error: unknown,
-    deadline: AttemptDeadline,
-    probe: boolean,
-    ctx: {
-      more: boolean;
-      usage: ProviderUsage;
-      tried: string[];
-      request?: LlmRequest;
-      interrupted?: boolean;
-    },
-  ): Verdict {
-    const provider = candidate.model.provider;
-    const prompt = this.prompt(ctx.request);
-    if (deadline.jobAborted) {
-      const reason = deadline.signal.reason as Error;
-      const info = { code: 'cancelled', message: reason?.message ?? 'aborted' };
-      this.deps.invocations.record(record.toRow(routing, 'cancelled', ctx.usage, info, prompt));
-      void this.record(provider, 'release', probe);
-      return 'cancelled';
-    }
-    const failure =
-      error instanceof ProviderError
-        ? error
-        : new ProviderError('connection', provider, (error as Error)?.message ?? String(error), {
-            cause: error,
-          });
-    const info = { code: failure.code, message: failure.message };
-    const retryable = failure.retryable;
-    const outcome = ctx.interrupted
-      ? 'interrupted'
-      : retryable && ctx.more
-        ? 'failed_over'
-        : 'failed';
-    this.deps.invocations.record(record.toRow(routing, outcome, ctx.usage, info, prompt));
-    if (failure.kind === 'rate_limit') {
-      void this.coolDown(
-        provider,
-        failure.details.retryAfterMs ?? this.deps.config.rateLimitCooldownMs,
-      );
-      void this.record(provider, 'release', probe);
-    } else {
-      // A request error shows the provider is up: it counts as a success for the breaker.
-      void this.record(provider, retryable ? 'fail' : 'ok', probe).then((state) => {
-        if (state === 'open' && retryable) this.logger.warn(`circuit for ${provider} is open`);
-      });
-    }
-    ctx.tried[ctx.tried.length - 1] += ` (${failure.code}: ${failure.message})`;
-    if (!retryable) return 'fatal';
-    this.logger.warn(`${candidate.model.key} failed (${failure.code}): ${failure.message}`);
-    return 'failover';
   }
 
   /** Usage when the provider sent none: our own count (each streamed chunk is one token). */
@@ -344,7 +310,7 @@ export class LlmRouter {
   private response(
     candidate: Candidate,
     text: string,
-    finishReason: 'stop' | 'length',
+    finishReason: LlmResponse['finishReason'],
     usage: ProviderUsage,
   ): LlmResponse {
     return {
@@ -365,13 +331,5 @@ export class LlmRouter {
     const adapter = this.deps.adapters.get(candidate.model.provider);
     if (!adapter) throw new Error(`no adapter for provider '${candidate.model.provider}'`);
     return adapter;
-  }
-
-  private prompt(request?: LlmRequest): unknown {
-    return this.deps.config.logPrompts && request ? request.messages : undefined;
-  }
-
-  private isPrivate(routing: LlmRouting): boolean {
-    return routing.privacy || routing.tier === 0;
   }
 }

@@ -46,6 +46,14 @@ export class JobEntity {
   @Column({ name: 'trace_id', type: 'varchar', length: 64, nullable: true })
   traceId!: string | null;
 
+  /** The API key that submitted the job: its key pools apply to the job's LLM calls. */
+  @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
+  apiKeyId!: string | null;
+
+  /** What a call the budget refuses does to the job; null means the default (`fail`). */
+  @Column({ name: 'budget_policy', type: 'varchar', length: 8, nullable: true })
+  budgetPolicy!: 'fail' | 'defer' | null;
+
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId!: string | null;
 

@@ -25,6 +25,9 @@ export class LlmInvocationEntity {
   @Column({ name: 'tenant_id', type: 'uuid', nullable: true })
   tenantId!: string | null;
 
+  @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
+  apiKeyId!: string | null;
+
   @Column({ type: 'varchar', length: 32, nullable: true })
   role!: Role | null;
 

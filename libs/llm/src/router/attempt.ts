@@ -1,0 +1,160 @@
+import type { Logger } from '@nestjs/common';
+import type { LlmConfig } from '@switchboard/config';
+import type { InvocationOutcome } from '@switchboard/persistence';
+import type { ModelCatalogue } from '../catalogue/model-catalogue';
+import type { LlmRequest, LlmRouting } from '../llm.types';
+import { ProviderError } from '../providers/provider-error';
+import type { ProviderUsage } from '../providers/provider.types';
+import { AttemptDeadline } from './attempt-deadline';
+import { settleHold, type BudgetHold, type CallBudget } from './call-budget';
+import type { Candidate } from './candidates';
+import { AttemptRecord, type InvocationSink } from './invocation-recorder';
+import type { LatencyTracker } from './latency-tracker';
+import type { ProviderGate } from './provider-gate';
+
+/** How one failed attempt is handled. */
+export type Verdict = 'cancelled' | 'fatal' | 'failover';
+
+/** The services every attempt reports to. */
+export interface AttemptServices {
+  catalogue: ModelCatalogue;
+  gate: ProviderGate;
+  invocations: InvocationSink;
+  budget?: CallBudget;
+  latency: LatencyTracker;
+  logger: Logger;
+  config: Pick<LlmConfig, 'requestTimeoutMs' | 'rateLimitCooldownMs' | 'logPrompts'>;
+}
+
+/**
+ * One call to one candidate: its deadline, its budget hold, and what it reports when it ends
+ * — the invocation row, the breaker outcome, the cooldown, and the budget settlement.
+ */
+export class Attempt {
+  readonly record: AttemptRecord;
+  readonly deadline: AttemptDeadline;
+  private readonly provider: string;
+
+  constructor(
+    private readonly services: AttemptServices,
+    readonly candidate: Candidate,
+    private readonly routing: LlmRouting,
+    kind: 'chat' | 'stream' | 'embed',
+    number: number,
+    private readonly probe: boolean,
+    readonly hold: BudgetHold,
+    private readonly request?: LlmRequest,
+  ) {
+    this.provider = candidate.model.provider;
+    this.record = new AttemptRecord(candidate, kind, number);
+    const settings = services.catalogue.provider(this.provider);
+    this.deadline = new AttemptDeadline(
+      this.provider,
+      settings.timeoutMs ?? services.config.requestTimeoutMs,
+      routing.signal,
+    );
+  }
+
+  get signal(): AbortSignal {
+    return this.deadline.signal;
+  }
+
+  async succeeded(usage: ProviderUsage): Promise<void> {
+    this.services.latency.observe(this.candidate.model.key, this.record.elapsedMs());
+    this.log('ok', usage);
+    void this.tellGate('ok');
+    await settleHold(this.services.budget, this.hold, usage);
+  }
+
+  /** The consumer stopped reading, or the budget ran out mid-stream: the request is aborted. */
+  async stopped(usage: ProviderUsage, outcome: 'stopped' | 'budget_exhausted'): Promise<void> {
+    this.log(outcome, usage);
+    void this.tellGate('release');
+    await settleHold(this.services.budget, this.hold, usage);
+  }
+
+  /** Logs the failed attempt, tells the gate, settles what it used, and decides what next. */
+  async failed(
+    error: unknown,
+    ctx: { more: boolean; usage: ProviderUsage; tried: string[]; interrupted?: boolean },
+  ): Promise<Verdict> {
+    await settleHold(this.services.budget, this.hold, ctx.usage).catch((e: Error) =>
+      this.services.logger.error(`budget settlement failed: ${e.message}`),
+    );
+    if (this.deadline.jobAborted) {
+      const reason = this.deadline.signal.reason as Error | undefined;
+      this.log('cancelled', ctx.usage, {
+        code: 'cancelled',
+        message: reason?.message ?? 'aborted',
+      });
+      void this.tellGate('release');
+      return 'cancelled';
+    }
+    const failure =
+      error instanceof ProviderError
+        ? error
+        : new ProviderError(
+            'connection',
+            this.provider,
+            (error as Error)?.message ?? String(error),
+            {
+              cause: error,
+            },
+          );
+    const retryable = failure.retryable;
+    const outcome = ctx.interrupted
+      ? 'interrupted'
+      : retryable && ctx.more
+        ? 'failed_over'
+        : 'failed';
+    this.log(outcome, ctx.usage, { code: failure.code, message: failure.message });
+    if (failure.kind === 'rate_limit') {
+      void this.coolDown(failure.details.retryAfterMs ?? this.services.config.rateLimitCooldownMs);
+      void this.tellGate('release');
+    } else {
+      // A request error shows the provider is up: it counts as a success for the breaker.
+      void this.tellGate(retryable ? 'fail' : 'ok').then((state) => {
+        if (state === 'open' && retryable) {
+          this.services.logger.warn(`circuit for ${this.provider} is open`);
+        }
+      });
+    }
+    ctx.tried[ctx.tried.length - 1] += ` (${failure.code}: ${failure.message})`;
+    if (!retryable) return 'fatal';
+    this.services.logger.warn(
+      `${this.candidate.model.key} failed (${failure.code}): ${failure.message}`,
+    );
+    return 'failover';
+  }
+
+  dispose(): void {
+    this.deadline.dispose();
+  }
+
+  private log(
+    outcome: InvocationOutcome,
+    usage: ProviderUsage,
+    error?: { code: string; message: string },
+  ): void {
+    const prompt =
+      this.services.config.logPrompts && this.request ? this.request.messages : undefined;
+    this.services.invocations.record(
+      this.record.toRow(this.routing, outcome, usage, error, prompt),
+    );
+  }
+
+  /** In-process providers (simulated) have no endpoint to protect: no breaker, no cooldown. */
+  private inProcess(): boolean {
+    return this.services.catalogue.provider(this.provider).kind === 'simulated';
+  }
+
+  private async tellGate(outcome: 'ok' | 'fail' | 'release') {
+    return this.inProcess()
+      ? undefined
+      : this.services.gate.record(this.provider, outcome, this.probe);
+  }
+
+  private async coolDown(ms: number): Promise<void> {
+    if (!this.inProcess()) await this.services.gate.coolDown(this.provider, ms);
+  }
+}
