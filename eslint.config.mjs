@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 const LIBS = [
   'actors',
   'auth',
+  'budget',
+  'budget-alerts',
   'catalogue',
   'config',
   'llm',

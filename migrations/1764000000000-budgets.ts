@@ -31,12 +31,13 @@ export class Budgets1764000000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX budget_pools_tenant_idx ON budget_pools (tenant_id)`);
     // The unique key makes "one alert per pool, period and threshold" hold across processes.
+    // A job pool's period key is `job:<job id>` (each job is its own period), hence 64.
     await q.query(`
       CREATE TABLE budget_alerts (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         pool_id uuid NOT NULL REFERENCES budget_pools(id) ON DELETE CASCADE,
         tenant_id uuid NOT NULL,
-        period_key varchar(16) NOT NULL,
+        period_key varchar(64) NOT NULL,
         threshold smallint NOT NULL,
         spent_micros bigint NOT NULL,
         limit_micros bigint NOT NULL,

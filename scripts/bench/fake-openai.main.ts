@@ -6,7 +6,12 @@ import { startFakeProvider } from '../../tests/support/fake-providers';
 async function main(): Promise<void> {
   const tokensPerResponse = Number(process.argv[2] ?? 8);
   const server = await startFakeProvider('openai', { tokensPerResponse });
-  const stop = () => void server.close().finally(() => process.exit(0));
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void server.close().finally(() => process.exit(0));
+  };
   process.stdin.on('end', stop).on('error', stop).resume();
   process.once('SIGTERM', stop);
   process.stdout.write(`${server.url}\n`);

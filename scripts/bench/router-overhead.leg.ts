@@ -11,8 +11,10 @@ import { withPlatformContext } from './platform-context';
 import { RouterBenchModule } from './router-bench.module';
 import { buildRouterRig, chatPaths, redisPaths, streamPaths, type CallPath } from './router-paths';
 
-/** Short enough that every path gets many turns, long enough that a path's own background
- * work (an unawaited gate update, a batched log write) mostly falls in its own round. */
+/**
+ * Short enough that every path gets many turns, long enough that a path's own background
+ * work (an unawaited gate update, a batched log write) mostly falls in its own round.
+ */
 const ROUND_SIZE = 100;
 
 export type CallFigures = Record<CallPath, LatencySummary>;
@@ -74,6 +76,6 @@ function describe(figures: CallFigures): string {
   const { direct, router } = figures;
   return (
     `median direct ${fixed(direct.medianMs, 3)} ms, router ${fixed(router.medianMs, 3)} ms ` +
-    `(+${fixed(router.medianMs - direct.medianMs, 3)} ms)`
+    `(${router.medianMs >= direct.medianMs ? '+' : ''}${fixed(router.medianMs - direct.medianMs, 3)} ms)`
   );
 }

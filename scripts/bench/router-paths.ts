@@ -53,14 +53,14 @@ export function buildRouterRig(
     [...catalogue.providers.values()].map((p) => [p.name, createAdapter(p, llm)]),
   );
   const gate = new ProviderGate(redis, config.redis.prefix, llm.breaker, llm.requestTimeoutMs);
-  const healthy = new Set<string>();
+  const noneUnhealthy = new Set<string>();
   const router = new LlmRouter({
     catalogue,
     adapters,
     gate,
     invocations,
     config: llm,
-    unhealthy: () => healthy,
+    unhealthy: () => noneUnhealthy,
   });
   const provider = catalogue.provider(FAKE_PROVIDER);
   const client = new OpenAI({

@@ -11,7 +11,8 @@ import type { BestOf } from './worker-legs';
 const AIM_MS = 1;
 
 const ms = (value: number) => fixed(value, 3);
-const signed = (value: number) => (value >= 0 ? `+${ms(value)}` : `−${ms(-value)}`);
+const signed = (value: number, digits = 3) =>
+  `${value >= 0 ? '+' : '−'}${fixed(Math.abs(value), digits)}`;
 
 const PATHS: [keyof CallFigures, string][] = [
   ['direct', 'openai SDK directly (baseline)'],
@@ -53,7 +54,7 @@ export function renderRouterSection(r: RouterOverheadResult): string[] {
     `- Every call asks the same fake OpenAI server (started in the bench process, reached over loopback HTTP through the official \`openai\` SDK) for a ${FAKE_TOKENS}-token answer; streams ask for usage in the last chunk (\`include_usage\`). The baseline SDK client is configured as the adapter configures it (maxRetries 0, same baseURL).`,
     `- The three paths take turns in rounds of ${plan.roundSize} calls (A B C, then C B A, …) after ${plan.warmUp} untimed warm-up calls each, so other load on the machine hits all of them alike. A call is timed from before the request until the caller holds the whole answer (for streams: the last event).`,
     '- "Overhead at p99" is the difference of the two p99s, not a percentile of per-call differences.',
-    `- The router path includes what production does around each call: candidate planning, the provider gate in Redis (one EVALSHA awaited before the call, one sent after it without waiting), an attempt deadline timer, cost computation and one row buffered in the invocation log, which writes batches to PostgreSQL (\`llm_invocations\`) in the background. The leg checked that it wrote ${r.rows} rows, all \`ok\`: one per routed call, warm-up included.`,
+    `- The router path includes what production does around each call: candidate planning, the provider gate in Redis (one EVALSHA awaited before the call, one sent after it without waiting), an attempt deadline timer, cost computation and one row buffered in the invocation log, which writes batches to PostgreSQL (\`llm_invocations\`) in the background. The leg checked that it wrote ${r.rows} rows, all \`ok\`: one per routed call, warm-up included. Budgets are left out (the router gets no \`CallBudget\`): for a tenant with budget pools each call would also await a reservation and a settlement script in Redis.`,
     `- The gate's awaited step on its own, sequential on the same Redis client: EVALSHA acquire median ${ms(acquire.medianMs)} ms, p99 ${ms(acquire.p99Ms)} ms; a bare PING median ${ms(ping.medianMs)} ms, p99 ${ms(ping.p99Ms)} ms.`,
   ];
 }
@@ -81,9 +82,9 @@ export function renderRoutedWorkerSection(
     ...routed.map(row),
     '',
     'Notes:',
-    `- The same chat jobs as the platform legs above, run in the same rounds, but the catalogue (LLM_CATALOGUE_FILE) has one OpenAI-compatible provider, a fake OpenAI server in the bench process, with one priced model serving tier 1: every job's call goes through the router, the provider gate in Redis and the \`openai\` SDK over loopback HTTP (${FAKE_TOKENS}-token answers). "vs raw" compares with raw BullMQ at the same concurrency, "vs simulated platform" with the platform leg whose provider is the in-process simulated one (logs off in both).`,
-    `- After each drain the leg checked that \`llm_invocations\` holds exactly one \`ok\` row per job (the simulated legs were checked the same way).`,
-    `- At concurrency 1 a job takes ${fixed(perJob(raw), 2)} ms with raw BullMQ, ${fixed(perJob(simulated), 2)} ms on the simulated platform and ${fixed(perJob(routed), 2)} ms routed (best rounds): routing to a real endpoint costs ${fixed(perJob(routed) - perJob(simulated), 2)} ms more per job than the simulated provider, which also goes through the router and the log but skips the gate and HTTP. That difference includes the fake server's own work, which shares this process's CPU.`,
+    `- The same chat jobs as the platform legs above, in the same rounds, but the catalogue (LLM_CATALOGUE_FILE) has one OpenAI-compatible provider with one priced tier-1 model, served by the fake OpenAI server running in a child process (so the worker pays only its own side of each call, as with a remote provider): every job's call goes through the router, the provider gate in Redis and the \`openai\` SDK over loopback HTTP (${FAKE_TOKENS}-token answers). "vs raw" compares with raw BullMQ at the same concurrency, "vs simulated platform" with the platform leg whose provider is the in-process simulated one (logs off in both).`,
+    '- After each drain the leg checked that `llm_invocations` holds exactly one `ok` row per job (the simulated legs are checked the same way).',
+    `- At concurrency 1 a job takes ${fixed(perJob(raw), 2)} ms with raw BullMQ, ${fixed(perJob(simulated), 2)} ms on the simulated platform and ${fixed(perJob(routed), 2)} ms routed (best rounds): ${signed(perJob(routed) - perJob(simulated), 2)} ms per job for a real HTTP call and the gate, next to the simulated provider (which goes through the router and the log too, but has no gate and no HTTP).`,
     `- Routed legs ran ${settings.jobsC1} jobs at concurrency 1 and ${settings.jobs} at 50, like the others.`,
   ];
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@switchboard/auth';
+import { BudgetAlertsModule } from '@switchboard/budget-alerts';
 import { ConfigModule } from '@switchboard/config';
 import { LlmModule } from '@switchboard/llm';
 import { PersistenceModule } from '@switchboard/persistence';
@@ -8,12 +9,20 @@ import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
 import { AdminController } from './admin/admin.controller';
 import { AdminBoardModule } from './admin/bull-board.module';
+import { AdminOrApiKeyGuard } from './budgets/admin-or-api-key.guard';
+import { BudgetsController } from './budgets/budgets.controller';
+import { BudgetsService } from './budgets/budgets.service';
+import { TenantAccess } from './budgets/tenant-access';
+import { CostsController } from './costs/costs.controller';
+import { CostsRepository } from './costs/costs.repository';
+import { CostsService } from './costs/costs.service';
 import { DlqController } from './dlq/dlq.controller';
 import { DlqService } from './dlq/dlq.service';
 import { HealthModule } from './health/health.module';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { LlmController } from './llm/llm.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 
 @Module({
@@ -24,10 +33,28 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     QueueModule,
     AuthModule,
     LlmModule,
+    BudgetAlertsModule,
     HealthModule,
     AdminBoardModule,
   ],
-  controllers: [JobsController, DlqController, AdminController, LlmController],
-  providers: [JobsService, DlqService, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+  controllers: [
+    JobsController,
+    DlqController,
+    AdminController,
+    LlmController,
+    BudgetsController,
+    CostsController,
+    MetricsController,
+  ],
+  providers: [
+    JobsService,
+    DlqService,
+    TenantAccess,
+    AdminOrApiKeyGuard,
+    BudgetsService,
+    CostsRepository,
+    CostsService,
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+  ],
 })
 export class ApiModule {}

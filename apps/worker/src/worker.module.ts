@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ActorsModule } from '@switchboard/actors';
+import { BudgetAlertsModule } from '@switchboard/budget-alerts';
 import { ConfigModule } from '@switchboard/config';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { MetricsServerService } from './metrics/metrics-server.service';
 import { PoolsService } from './pools.service';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -14,8 +17,10 @@ import { PoolsService } from './pools.service';
     RedisModule,
     QueueModule,
     ActorsModule,
+    BudgetAlertsModule,
     MaintenanceModule,
+    WebhooksModule,
   ],
-  providers: [PoolsService],
+  providers: [PoolsService, MetricsServerService],
 })
 export class WorkerModule {}

@@ -41,8 +41,7 @@ export function quoteCost(quote: CallQuote): { inputScaled: number; worstMicros:
 }
 
 export type Lowering =
-  | { ok: true; maxTokens: number; amountMicros: number }
-  | { ok: false; neededMicros: number };
+  { ok: true; maxTokens: number; amountMicros: number } | { ok: false; neededMicros: number };
 
 /**
  * What a call may reserve when `remainingMicros` is the least any hard pool has left: the

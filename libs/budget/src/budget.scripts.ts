@@ -9,11 +9,9 @@
 // Releasing expired reservations touches keys the caller could not declare (found in the
 // zset); they share the prefix's hash tag, so they live in the script's slot.
 //
-// Integers travel as strings formatted with %.0f: Lua numbers are doubles, and Redis would
-// print a large one as 1.2e+15, which HINCRBY refuses. Amounts stay below 2^53 (exact).
-
-/** Marks a settled reservation so a second settle of the same one counts nothing. */
-const SETTLED = '~settled';
+// Every number handed to redis.call goes through int() (%.0f): Lua numbers are doubles, and
+// Redis may print one as 1e+11, which HINCRBY and PEXPIRE refuse. Amounts stay below 2^53,
+// where doubles hold integers exactly.
 
 const COMMON = `
 local function int(x)
@@ -41,9 +39,9 @@ local function release(zset, resKey, id)
   local held = redis.call('HGETALL', resKey)
   for j = 1, #held, 2 do
     local counter, amount = held[j], tonumber(held[j + 1])
-    if counter ~= '${SETTLED}' and amount ~= 0 and redis.call('EXISTS', counter) == 1 then
+    if amount ~= 0 and redis.call('EXISTS', counter) == 1 then
       if redis.call('HINCRBY', counter, 'reserved', int(-amount)) < 0 then
-        redis.call('HSET', counter, 'reserved', 0)
+        redis.call('HSET', counter, 'reserved', '0')
       end
     end
   end
@@ -51,7 +49,7 @@ local function release(zset, resKey, id)
   redis.call('ZREM', zset, id)
 end
 local function heal(zset, resPrefix, now, limit)
-  local ids = redis.call('ZRANGEBYSCORE', zset, '-inf', now, 'LIMIT', 0, limit)
+  local ids = redis.call('ZRANGEBYSCORE', zset, '-inf', int(now), 'LIMIT', '0', int(limit))
   for _, id in ipairs(ids) do release(zset, resPrefix .. id, id) end
   return #ids
 end
@@ -99,25 +97,23 @@ for i = 1, pools do
   local counter = KEYS[i + 2]
   redis.call('HINCRBY', counter, 'reserved', held)
   local ttl = tonumber(ARGV[9 + (i - 1) * 3 + 3])
-  if ttl > 0 then redis.call('PEXPIRE', counter, ttl) end
+  if ttl > 0 then redis.call('PEXPIRE', counter, int(ttl)) end
   redis.call('HSET', KEYS[2], counter, held)
 end
 local ttl = tonumber(ARGV[3])
 -- The hash outlives its expiry so the sweep can still release it; the TTL only stops a leak.
-redis.call('PEXPIRE', KEYS[2], ttl + 7 * 86400000)
-redis.call('ZADD', KEYS[1], nowMs() + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[2], int(ttl + 7 * 86400000))
+redis.call('ZADD', KEYS[1], int(nowMs() + ttl), ARGV[1])
 return {1, maxTokens, amount, healed}`;
 
 /**
  * KEYS: reservations zset, the reservation's hash, then its counters.
- * ARGV: [1] reservation id, [2] actual µ$, [3] how long to remember the settlement (ms),
- *       then per counter its TTL ms (0: none), applied only if the counter had to be recreated.
+ * ARGV: [1] reservation id, [2] actual µ$, then per counter its TTL ms (0: none), applied
+ *       only if the counter had to be recreated.
  * Returns {state, spent before, spent after, ...per counter}; state 1: released and settled,
- * 2: the reservation had expired (its hold was already returned; the money still counts),
- * 0: already settled (nothing changed, no pairs).
+ * 2: the reservation had expired (its hold was already returned; the money still counts).
  */
 export const SETTLE_SCRIPT = `${COMMON}
-if redis.call('HEXISTS', KEYS[2], '${SETTLED}') == 1 then return {0} end
 local state = 2
 if redis.call('EXISTS', KEYS[2]) == 1 then
   release(KEYS[1], KEYS[2], ARGV[1])
@@ -128,13 +124,11 @@ local actual = tonumber(ARGV[2])
 local out = {state}
 for i = 3, #KEYS do
   local after = redis.call('HINCRBY', KEYS[i], 'spent', ARGV[2])
-  local ttl = tonumber(ARGV[i + 1])
-  if ttl > 0 and redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIRE', KEYS[i], ttl) end
+  local ttl = tonumber(ARGV[i])
+  if ttl > 0 and redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIRE', KEYS[i], int(ttl)) end
   out[#out + 1] = after - actual
   out[#out + 1] = after
 end
-redis.call('HSET', KEYS[2], '${SETTLED}', 1)
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return out`;
 
 /**

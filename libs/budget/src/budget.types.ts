@@ -75,10 +75,12 @@ export interface Reservation {
   legs: ReservationLeg[];
 }
 
-/** Which pool and period one counter of a reservation belongs to. */
+/** The pool (as defined when reserving) and period one counter of a reservation belongs to. */
 export interface ReservationLeg {
-  poolId: string;
+  pool: BudgetPool;
   periodKey: string;
+  /** Set for job pools, whose counter is per job. */
+  jobId: string | null;
   /** The counter key's TTL when it has to be (re)created; 0 keeps it forever (lifetime). */
   counterTtlMs: number;
 }
@@ -115,7 +117,10 @@ export interface PoolStatus {
 /** A threshold crossed by a settlement; recorded once per pool, period and threshold. */
 export interface BudgetAlert {
   pool: BudgetPool;
+  /** The period's key; for a job pool, whose every job is a period of its own, `job:<jobId>`. */
   periodKey: string;
+  /** The job, for a job pool's alert; null otherwise. */
+  jobId: string | null;
   threshold: number;
   spentMicros: number;
   limitMicros: number;

@@ -6,8 +6,9 @@ export type InvocationCallKind = (typeof INVOCATION_CALL_KINDS)[number];
 /**
  * How an attempt ended. `failed_over`: the router moved on to another candidate, so the
  * routed call went on; every other outcome ends the call. `interrupted`: a stream broke after
- * output was sent; `stopped`: the caller stopped reading a stream. Stored as varchar (no
- * CHECK): add values here.
+ * output was sent; `stopped`: the caller stopped reading a stream; `budget_exhausted`: a
+ * stream was cut off when its budget reservation was spent. Stored as varchar(16), no CHECK:
+ * add values here.
  */
 export const INVOCATION_OUTCOMES = [
   'ok',
@@ -16,6 +17,7 @@ export const INVOCATION_OUTCOMES = [
   'cancelled',
   'interrupted',
   'stopped',
+  'budget_exhausted',
 ] as const;
 export type InvocationOutcome = (typeof INVOCATION_OUTCOMES)[number];
 

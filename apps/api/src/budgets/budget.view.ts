@@ -18,12 +18,9 @@ export interface BudgetPoolView {
   links: { self: string; status: string };
 }
 
+/** A pool in its current period: the pool, and its amounts in micros and dollars. */
 export interface BudgetStatusView {
-  poolId: string;
-  scope: BudgetPool['scope'];
-  apiKeyId: string | null;
-  period: BudgetPool['period'];
-  mode: BudgetPool['mode'];
+  pool: BudgetPoolView;
   periodKey: string;
   periodStart: string | null;
   resetsAt: string | null;
@@ -64,11 +61,7 @@ export function toPoolView(pool: BudgetPool): BudgetPoolView {
 export function toStatusView(status: PoolStatus): BudgetStatusView {
   const { pool } = status;
   return {
-    poolId: pool.id,
-    scope: pool.scope,
-    apiKeyId: pool.apiKeyId,
-    period: pool.period,
-    mode: pool.mode,
+    pool: toPoolView(pool),
     periodKey: status.periodKey,
     periodStart: iso(status.periodStart),
     resetsAt: iso(status.resetsAt),

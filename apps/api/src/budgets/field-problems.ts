@@ -22,7 +22,10 @@ export function parseOrProblem<S extends z.ZodType>(
 function fieldProblems(issue: z.core.$ZodIssue, where: 'body' | 'query'): FieldProblem[] {
   const field = (path: readonly PropertyKey[]) => path.map(String).join('.') || `(${where})`;
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ field: field([...issue.path, key]), message: 'unknown field' }));
+    return issue.keys.map((key) => ({
+      field: field([...issue.path, key]),
+      message: 'unknown field',
+    }));
   }
   return [{ field: field(issue.path), message: issue.message }];
 }

@@ -1,5 +1,5 @@
 import { costSources, ROLLUP_SEAL_GRACE_MS } from './cost-sources';
-import { costRange, costsQuerySchema } from './costs-query';
+import { costRange, costsQuerySchema, rangeProblems } from './costs-query';
 
 const at = (iso: string) => new Date(iso);
 
@@ -35,13 +35,25 @@ describe('costs query', () => {
     });
   });
 
-  it('refuses from after to, ranges over 366 days, bad dates and unknown groups', () => {
-    const bad = (q: Record<string, string>) => costsQuerySchema.safeParse(q).success;
-    expect(bad({ from: '2026-03-02', to: '2026-03-01' })).toBe(false);
-    expect(bad({ from: '2025-01-01', to: '2026-01-02' })).toBe(false);
-    expect(bad({ from: '2025-01-01', to: '2026-01-01' })).toBe(true);
-    expect(bad({ from: '2026-02-30' })).toBe(false);
-    expect(bad({ groupBy: 'week' })).toBe(false);
-    expect(bad({ colour: 'red' })).toBe(false);
+  it('refuses bad dates, unknown groups and unknown parameters', () => {
+    const ok = (q: Record<string, string>) => costsQuerySchema.safeParse(q).success;
+    expect(ok({ from: '2026-02-28', to: '2026-03-01', groupBy: 'model' })).toBe(true);
+    expect(ok({ from: '2026-02-30' })).toBe(false);
+    expect(ok({ to: '2026-3-1' })).toBe(false);
+    expect(ok({ groupBy: 'week' })).toBe(false);
+    expect(ok({ colour: 'red' })).toBe(false);
+  });
+
+  it('refuses from after to and ranges over 366 days, defaults included', () => {
+    const now = at('2026-03-10T12:00:00Z');
+    const problems = (q: { from?: string; to?: string }) => rangeProblems(costRange(q, now));
+    expect(problems({ from: '2026-03-02', to: '2026-03-01' })).toEqual([
+      expect.objectContaining({ field: 'from' }),
+    ]);
+    expect(problems({ from: '2026-03-11' })).toEqual([expect.objectContaining({ field: 'from' })]);
+    expect(problems({ from: '2025-01-01', to: '2026-01-02' })).toEqual([
+      expect.objectContaining({ field: 'to' }),
+    ]);
+    expect(problems({ from: '2025-01-01', to: '2026-01-01' })).toEqual([]);
   });
 });

@@ -12,24 +12,12 @@ export const DEFAULT_RANGE_DAYS = 7;
 const DAY_MS = 86_400_000;
 const isoDay = z.iso.date('must be a date, YYYY-MM-DD');
 
-export const costsQuerySchema = z
-  .strictObject({
-    from: isoDay.optional(),
-    to: isoDay.optional(),
-    groupBy: z.enum(COST_GROUPS).default('day'),
-    tenantId: z.string().regex(UUID_PATTERN, 'must be a tenant id (a UUID)').optional(),
-  })
-  .superRefine((q, ctx) => {
-    if (q.from && q.to && q.from > q.to) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
-    } else if (q.from && q.to && daysBetween(q.from, q.to) + 1 > MAX_RANGE_DAYS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `the range may cover at most ${MAX_RANGE_DAYS} days`,
-      });
-    }
-  });
+export const costsQuerySchema = z.strictObject({
+  from: isoDay.optional(),
+  to: isoDay.optional(),
+  groupBy: z.enum(COST_GROUPS).default('day'),
+  tenantId: z.string().regex(UUID_PATTERN, 'must be a tenant id (a UUID)').optional(),
+});
 
 export interface CostRange {
   /** First UTC day, YYYY-MM-DD, included. */
@@ -43,6 +31,16 @@ export function costRange(q: { from?: string; to?: string }, now: Date): CostRan
   const to = q.to ?? utcDay(now);
   const from = q.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   return { from, to };
+}
+
+/** What is wrong with a range once its defaults are filled in (from after to, too long). */
+export function rangeProblems(range: CostRange): { field: string; message: string }[] {
+  if (range.from > range.to)
+    return [{ field: 'from', message: `must not be after to (${range.to})` }];
+  if (daysBetween(range.from, range.to) + 1 > MAX_RANGE_DAYS) {
+    return [{ field: 'to', message: `the range may cover at most ${MAX_RANGE_DAYS} days` }];
+  }
+  return [];
 }
 
 export const utcDay = (date: Date) => date.toISOString().slice(0, 10);

@@ -5,6 +5,7 @@ import {
   TIER_DESCRIPTIONS,
   openApiSchemaName,
 } from '@switchboard/catalogue';
+import { budgetSchemas } from './budget-schemas';
 import { llmSchemas } from './llm-schemas';
 import { ref } from './openapi-refs';
 
@@ -76,6 +77,7 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
       },
     },
     ...llmSchemas(),
+    ...budgetSchemas(),
     Problem: {
       type: 'object',
       description: 'RFC 9457 problem details',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BudgetService, microsToDollars } from '@switchboard/budget';
 import { parseJobRequest, type Tier } from '@switchboard/catalogue';
 import { JobRecordsRepository, decodeJobCursor, type JobEntity } from '@switchboard/persistence';
 import {
@@ -22,6 +23,7 @@ export class JobsService {
     private readonly records: JobRecordsRepository,
     private readonly submission: JobSubmissionService,
     private readonly control: JobControlService,
+    private readonly budget: BudgetService,
   ) {}
 
   async submit(
@@ -51,6 +53,11 @@ export class JobsService {
         errors: problem.errors,
       });
     }
+    // A replay of an accepted request still gets its job back, budget or not.
+    const replay = idempotencyKey
+      ? await this.records.findByIdempotencyKey(tenantId, idempotencyKey)
+      : null;
+    if (!replay) await this.refuseIfBudgetExhausted(tenantId, apiKeyId);
     try {
       const { record, created } = await this.submission.submit(tenantId, parsed.request, {
         idempotencyKey,
@@ -74,6 +81,42 @@ export class JobsService {
       }
       throw error;
     }
+  }
+
+  /**
+   * 402 before anything is written when a hard tenant or key pool is already spent. Only a
+   * fast path: a job that passes can still be refused call by call once the money runs out.
+   */
+  private async refuseIfBudgetExhausted(tenantId: string, apiKeyId?: string): Promise<void> {
+    // Fails closed like the budget itself: unchecked, nothing is created.
+    const status = await this.budget.exhaustedHardPool({ tenantId, apiKeyId }).catch(() => {
+      throw new ProblemException(
+        503,
+        'budget-unavailable',
+        'The budget could not be checked; nothing was created. Try again.',
+      );
+    });
+    if (!status) return;
+    const { pool } = status;
+    const resetsAt = status.resetsAt?.toISOString() ?? null;
+    throw new ProblemException(
+      402,
+      'budget-exhausted',
+      `The ${pool.period} ${pool.scope} budget is spent (${microsToDollars(status.spentMicros)} ` +
+        `of ${microsToDollars(pool.limitMicros)} USD); ` +
+        (resetsAt ? `it resets at ${resetsAt}.` : 'it never resets; ask the operator.'),
+      {
+        poolId: pool.id,
+        scope: pool.scope,
+        period: pool.period,
+        periodKey: status.periodKey,
+        limitMicros: pool.limitMicros,
+        limit: microsToDollars(pool.limitMicros),
+        spentMicros: status.spentMicros,
+        spent: microsToDollars(status.spentMicros),
+        resetsAt,
+      },
+    );
   }
 
   async get(tenantId: string, id: string): Promise<JobView> {

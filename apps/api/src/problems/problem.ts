@@ -20,6 +20,10 @@ export type ProblemCode =
   | 'job-not-failed'
   | 'conflict'
   | 'queue-unavailable'
+  | 'budget-exhausted'
+  | 'budget-forbidden'
+  | 'budget-unavailable'
+  | 'webhook-secret-missing'
   | 'internal-error';
 
 export const PROBLEM_BASE = 'https://switchboard.dev/problems/';

@@ -44,6 +44,7 @@ export class AttemptRecord {
       jobId: routing.job?.jobId ?? null,
       traceId: routing.job?.traceId ?? null,
       tenantId: routing.job?.tenantId ?? null,
+      apiKeyId: routing.job?.apiKeyId ?? null,
       role: routing.job?.role ?? null,
       tier,
       provider: model.provider,

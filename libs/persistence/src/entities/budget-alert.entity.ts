@@ -13,7 +13,7 @@ export class BudgetAlertEntity {
   @Column({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
 
-  @Column({ name: 'period_key', type: 'varchar', length: 16 })
+  @Column({ name: 'period_key', type: 'varchar', length: 64 })
   periodKey!: string;
 
   @Column({ type: 'smallint' })

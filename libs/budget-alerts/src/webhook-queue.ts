@@ -1,0 +1,22 @@
+import type { JobsOptions } from 'bullmq';
+import type { BudgetAlertPayload } from './budget-alert.payload';
+
+/** Outgoing webhook deliveries; the worker's WebhookDeliveryProcessor drains it. */
+export const WEBHOOKS_QUEUE = 'switchboard.webhooks';
+
+/** One delivery: where to, and the body. Signed at delivery time, never stored signed. */
+export interface WebhookJobData {
+  url: string;
+  payload: BudgetAlertPayload;
+}
+
+/**
+ * 8 attempts, exponential from 3 s with jitter: retries for about 6 minutes (3+6+…+192 s).
+ * Deliveries are kept long enough to inspect them in Bull Board, by count and age.
+ */
+export const WEBHOOK_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 3_000, jitter: 0.2 },
+  removeOnComplete: { count: 1_000, age: 7 * 86_400 },
+  removeOnFail: { count: 5_000, age: 30 * 86_400 },
+};
