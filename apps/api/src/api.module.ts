@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@switchboard/auth';
+import { BudgetModule } from '@switchboard/budget';
 import { BudgetAlertsModule } from '@switchboard/budget-alerts';
 import { ConfigModule } from '@switchboard/config';
 import { LlmModule } from '@switchboard/llm';
@@ -33,6 +34,8 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     QueueModule,
     AuthModule,
     LlmModule,
+    // Also reached through LlmModule; listed because budgets and alerts depend on it here.
+    BudgetModule,
     BudgetAlertsModule,
     HealthModule,
     AdminBoardModule,

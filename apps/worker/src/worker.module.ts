@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActorsModule } from '@switchboard/actors';
+import { BudgetModule } from '@switchboard/budget';
 import { BudgetAlertsModule } from '@switchboard/budget-alerts';
 import { ConfigModule } from '@switchboard/config';
 import { PersistenceModule } from '@switchboard/persistence';
@@ -17,6 +18,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     RedisModule,
     QueueModule,
     ActorsModule,
+    // Also reached through LlmModule; listed because budgets and alerts depend on it here.
+    BudgetModule,
     BudgetAlertsModule,
     MaintenanceModule,
     WebhooksModule,

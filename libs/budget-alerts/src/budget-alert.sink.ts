@@ -71,7 +71,7 @@ export class BudgetAlertSinkService
     const payload = toBudgetAlertPayload(alert, at);
     await this.webhooks.add(
       payload.event,
-      { url: pool.webhookUrl, payload },
+      { poolId: pool.id, payload },
       { ...WEBHOOK_JOB_OPTIONS, jobId: payload.alertId },
     );
   }

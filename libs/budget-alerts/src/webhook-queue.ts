@@ -4,9 +4,13 @@ import type { BudgetAlertPayload } from './budget-alert.payload';
 /** Outgoing webhook deliveries; the worker's WebhookDeliveryProcessor drains it. */
 export const WEBHOOKS_QUEUE = 'switchboard.webhooks';
 
-/** One delivery: where to, and the body. Signed at delivery time, never stored signed. */
+/**
+ * One delivery: the body, and the pool whose webhook it goes to. The URL is looked up when
+ * delivering, not stored here: webhook URLs often carry a token, and job data holds no
+ * secrets. A pool deleted (or its webhook removed) meanwhile gets no delivery.
+ */
 export interface WebhookJobData {
-  url: string;
+  poolId: string;
   payload: BudgetAlertPayload;
 }
 

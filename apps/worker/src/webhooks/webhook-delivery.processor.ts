@@ -11,6 +11,7 @@ import {
   webhookOrigin,
   type WebhookJobData,
 } from '@switchboard/budget-alerts';
+import { BudgetPoolsRepository } from '@switchboard/budget';
 import { Config } from '@switchboard/config';
 import { bullWorkerOptions } from '@switchboard/queue';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -24,15 +25,19 @@ const sleep = (ms: number) =>
   new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref());
 
 /**
- * Delivers alert webhooks from `switchboard.webhooks`: signed POSTs with a timeout; a non-2xx
- * answer or no answer fails the attempt, and BullMQ retries with backoff (WEBHOOK_JOB_OPTIONS).
+ * Delivers alert webhooks from `switchboard.webhooks` to the pool's current webhook URL:
+ * signed POSTs with a timeout; a non-2xx answer or no answer fails the attempt, and BullMQ
+ * retries with backoff (WEBHOOK_JOB_OPTIONS).
  */
 @Injectable()
 export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
-  private worker: Worker<WebhookJobData> | undefined;
+  private worker: Worker<WebhookJobData, string | null> | undefined;
 
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly pools: BudgetPoolsRepository,
+  ) {}
 
   onApplicationBootstrap(): void {
     const options = bullWorkerOptions(this.config.redis, this.config.worker, {
@@ -44,18 +49,21 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
       options.lockDuration ?? 0,
       this.config.budget.webhookTimeoutMs + LOCK_MARGIN_MS,
     );
-    const worker = new Worker<WebhookJobData>(WEBHOOKS_QUEUE, (job) => this.deliver(job), {
-      ...options,
-      lockDuration,
-    });
+    const worker = new Worker<WebhookJobData, string | null>(
+      WEBHOOKS_QUEUE,
+      (job) => this.deliver(job),
+      {
+        ...options,
+        lockDuration,
+      },
+    );
     worker.on('error', (error: Error) =>
       this.logger.error(`worker ${WEBHOOKS_QUEUE}: ${error.message}`),
     );
-    worker.on('completed', (job) => {
+    worker.on('completed', (job, where: string | null) => {
+      if (!where) return;
       webhookDeliveriesTotal.inc({ result: 'delivered' });
-      this.logger.log(
-        `delivered ${job.id} to ${webhookOrigin(job.data.url)} (attempt ${job.attemptsMade})`,
-      );
+      this.logger.log(`delivered ${job.id} to ${where} (attempt ${job.attemptsMade})`);
     });
     worker.on('failed', (job, error) => {
       if (!job) return;
@@ -70,12 +78,18 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
     this.worker = worker;
   }
 
-  private async deliver(job: Job<WebhookJobData>): Promise<number> {
+  /** The receiver's origin once delivered; null when the pool or its webhook is gone. */
+  private async deliver(job: Job<WebhookJobData>): Promise<string | null> {
     const { webhookSecret, webhookTimeoutMs } = this.config.budget;
     // Never send unsigned: the secret may have been removed since the pool was set up.
     if (!webhookSecret) throw new UnrecoverableError('BUDGET_WEBHOOK_SECRET is not set');
-    return deliverWebhook({
-      url: job.data.url,
+    const url = (await this.pools.findById(job.data.poolId))?.webhookUrl;
+    if (!url) {
+      this.logger.log(`${job.id}: pool ${job.data.poolId} has no webhook any more; dropped`);
+      return null;
+    }
+    await deliverWebhook({
+      url,
       body: JSON.stringify(job.data.payload),
       secret: webhookSecret,
       timeoutMs: webhookTimeoutMs,
@@ -85,6 +99,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
         'X-Switchboard-Attempt': String(job.attemptsMade + 1),
       },
     });
+    return webhookOrigin(url);
   }
 
   /** A delivery cut short is retried from the queue (at least once: receivers dedupe). */
