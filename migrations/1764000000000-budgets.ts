@@ -20,6 +20,7 @@ export class Budgets1764000000000 implements MigrationInterface {
         thresholds smallint[] NOT NULL DEFAULT '{80,90,95,100}',
         timezone varchar(64) NOT NULL DEFAULT 'UTC',
         webhook_url varchar(2000) NULL,
+        created_by varchar(8) NOT NULL DEFAULT 'admin' CHECK (created_by IN ('admin', 'tenant')),
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT budget_pools_api_key_scope_chk

@@ -122,6 +122,29 @@ describe('budget pools API', () => {
         1,
       );
       expect((await as(a)('DELETE', `/v1/budgets/${mine.body.id}`)).status).toBe(204);
+
+      // A key limit the operator set is not the tenant's to raise or remove.
+      const capped = await admin('POST', '/v1/budgets', {
+        scope: 'api_key',
+        tenantId: a.tenantId,
+        apiKeyId: other.keyId,
+        period: 'daily',
+        limitMicros: 5_000_000,
+      });
+      expect(capped.body.createdBy).toBe('admin');
+      expect(mine.body.createdBy).toBe('tenant');
+      const raise = { limitMicros: 500_000_000 };
+      expectProblem(
+        await as(a)('PATCH', `/v1/budgets/${capped.body.id}`, raise),
+        403,
+        'budget-forbidden',
+      );
+      expectProblem(
+        await as(a)('DELETE', `/v1/budgets/${capped.body.id}`),
+        403,
+        'budget-forbidden',
+      );
+      expect((await admin('PATCH', `/v1/budgets/${capped.body.id}`, raise)).status).toBe(200);
     });
 
     it('may not create tenant or job pools (403), nor act for another tenant', async () => {

@@ -26,6 +26,8 @@ export interface NewBudgetPool {
   /** Default `UTC`. */
   timezone?: string;
   webhookUrl?: string | null;
+  /** Default `admin`. */
+  createdBy?: 'admin' | 'tenant';
 }
 
 /** What may change on an existing pool (scope, key and period define it and may not). */
@@ -105,6 +107,7 @@ export function validNewPool(input: NewBudgetPool): Required<NewBudgetPool> {
     thresholds: validThresholds(input.thresholds ?? [...DEFAULT_ALERT_THRESHOLDS]),
     timezone: validTimezone(input.timezone ?? 'UTC'),
     webhookUrl: validWebhookUrl(input.webhookUrl),
+    createdBy: input.createdBy ?? 'admin',
   };
 }
 

@@ -45,6 +45,7 @@ const toPool = (e: BudgetPoolEntity): BudgetPool => ({
   thresholds: e.thresholds.map(Number),
   timezone: e.timezone,
   webhookUrl: e.webhookUrl,
+  createdBy: e.createdBy,
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
 });

@@ -36,6 +36,8 @@ export interface BudgetPool {
   timezone: string;
   /** Optional: alerts are POSTed here, signed with HMAC-SHA256. */
   webhookUrl: string | null;
+  /** `admin` (the operator) or `tenant` (one of its keys): a tenant may change only its own. */
+  createdBy: 'admin' | 'tenant';
   createdAt: Date;
   updatedAt: Date;
 }

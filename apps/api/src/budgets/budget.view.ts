@@ -13,6 +13,7 @@ export interface BudgetPoolView {
   thresholds: number[];
   timezone: string;
   webhookUrl: string | null;
+  createdBy: 'admin' | 'tenant';
   createdAt: string;
   updatedAt: string;
   links: { self: string; status: string };
@@ -49,6 +50,7 @@ export function toPoolView(pool: BudgetPool): BudgetPoolView {
     thresholds: pool.thresholds,
     timezone: pool.timezone,
     webhookUrl: pool.webhookUrl,
+    createdBy: pool.createdBy,
     createdAt: pool.createdAt.toISOString(),
     updatedAt: pool.updatedAt.toISOString(),
     links: {

@@ -50,7 +50,8 @@ export class BudgetsService {
     }
     if (request.apiKeyId) await this.assertKeyOf(tenantId, request.apiKeyId);
     this.assertWebhookAllowed(caller, request.webhookUrl);
-    const pool = await mapPoolErrors(() => this.pools.create({ ...request, tenantId }));
+    const createdBy = caller.kind === 'tenant' ? 'tenant' : 'admin';
+    const pool = await mapPoolErrors(() => this.pools.create({ ...request, tenantId, createdBy }));
     this.budget.invalidate(tenantId);
     return toPoolView(pool);
   }
@@ -100,6 +101,10 @@ export class BudgetsService {
     const pool = await this.find(caller, id);
     if (caller.kind === 'tenant' && pool.scope !== 'api_key') {
       throw forbidden(`${pool.scope} pools are managed by the operator (admin token)`);
+    }
+    // A limit the operator put on a key is not the tenant's to raise or remove.
+    if (caller.kind === 'tenant' && pool.createdBy !== 'tenant') {
+      throw forbidden('this key pool was set by the operator (admin token)');
     }
     return pool;
   }

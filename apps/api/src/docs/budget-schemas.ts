@@ -65,6 +65,11 @@ export function budgetSchemas(): Record<string, Record<string, unknown>> {
         thresholds: editable.thresholds,
         timezone: { type: 'string' },
         webhookUrl: editable.webhookUrl,
+        createdBy: {
+          type: 'string',
+          enum: ['admin', 'tenant'],
+          description: 'a tenant key may change only the key pools it set itself',
+        },
         createdAt: timestamp,
         updatedAt: timestamp,
         links: {

@@ -17,6 +17,7 @@ const pool = (id: string, over: Partial<BudgetPool> = {}): BudgetPool => ({
   thresholds: [80],
   timezone: 'UTC',
   webhookUrl: null,
+  createdBy: 'admin',
   createdAt: NOW,
   updatedAt: NOW,
   ...over,

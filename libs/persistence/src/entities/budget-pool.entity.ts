@@ -35,6 +35,10 @@ export class BudgetPoolEntity {
   @Column({ type: 'varchar', length: 64, default: 'UTC' })
   timezone!: string;
 
+  /** Who set the pool: a tenant may change only the key pools it set itself. */
+  @Column({ name: 'created_by', type: 'varchar', length: 8, default: 'admin' })
+  createdBy!: 'admin' | 'tenant';
+
   @Column({ name: 'webhook_url', type: 'varchar', length: 2000, nullable: true })
   webhookUrl!: string | null;
 
