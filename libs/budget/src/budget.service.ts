@@ -43,6 +43,15 @@ export interface BudgetCounters {
  * after it, `settle` counts the actual cost and returns the rest (one script).
  * Fails closed: when Redis or Postgres is unreachable, reserve rejects and no call goes out.
  */
+/** Compare-and-set of a counter's `spent`: ARGV micros, expected ('' = any), ttl ms. */
+const SET_SPENT_SCRIPT = `
+if ARGV[2] ~= '' and tonumber(redis.call('HGET', KEYS[1], 'spent') or '0') ~= tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'spent', ARGV[1])
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1`;
+
 @Injectable()
 export class BudgetService {
   private readonly logger = new Logger('BudgetService');
@@ -229,12 +238,18 @@ export class BudgetService {
   }
 
   /** Overwrites a period's spend (the reconciler's repair); reservations are left alone. */
+  /**
+   * Rewrites a counter's spend (reconciliation repair). With `expectedSpent`, only if the
+   * counter still holds that much: a settlement that lands in between is never overwritten.
+   * Returns whether it wrote.
+   */
   async setSpent(
     pool: BudgetPool,
     periodKey: string,
     micros: number,
     jobId?: string | null,
-  ): Promise<void> {
+    expectedSpent?: number,
+  ): Promise<boolean> {
     if (!Number.isSafeInteger(micros) || micros < 0) {
       throw new RangeError(`budget setSpent: ${micros} is not an amount of micro-dollars`);
     }
@@ -246,9 +261,15 @@ export class BudgetService {
     const now = this.clock.now();
     const current = planLeg(this.keys, pool, now, job);
     const ttl = current.periodKey === periodKey ? current.counterTtlMs : COUNTER_GRACE_MS;
-    const multi = this.redis.multi().hset(key, 'spent', micros);
-    if (ttl > 0) multi.pexpire(key, ttl);
-    await multi.exec();
+    const written = await this.redis.eval(
+      SET_SPENT_SCRIPT,
+      1,
+      key,
+      String(micros),
+      expectedSpent === undefined ? '' : String(expectedSpent),
+      String(ttl),
+    );
+    return written === 1;
   }
 
   /** Forget the tenant's cached pool definitions (call after editing them). */

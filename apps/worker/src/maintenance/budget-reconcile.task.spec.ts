@@ -38,6 +38,7 @@ function setup(repair: boolean, redis: Record<string, number[]>, log: Record<str
     counters: async (p: BudgetPool) => ({ spentMicros: next(redis[p.id]), reservedMicros: 0 }),
     setSpent: async (p: BudgetPool, key: string, micros: number) => {
       written.push([p.id, key, micros]);
+      return true;
     },
   };
   const spend = {

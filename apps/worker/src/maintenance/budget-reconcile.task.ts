@@ -113,8 +113,15 @@ export class BudgetReconcileTask implements MaintenanceTask {
         const still =
           after.redisMicros === before.redisMicros && after.logMicros === before.logMicros;
         if (!still) return 'unsettled' as const;
-        await this.budget.setSpent(before.pool, before.periodKey, after.logMicros);
-        return 'repaired' as const;
+        // Compare-and-set: a settlement landing right now is never overwritten.
+        const written = await this.budget.setSpent(
+          before.pool,
+          before.periodKey,
+          after.logMicros,
+          null,
+          after.redisMicros,
+        );
+        return written ? ('repaired' as const) : ('unsettled' as const);
       }),
     );
   }
