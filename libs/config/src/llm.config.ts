@@ -19,6 +19,7 @@ export const llmSchema = z.object({
   LLM_BREAKER_WINDOW_MS: intFromEnv(1000, 3_600_000).default(60_000),
   LLM_BREAKER_COOLDOWN_MS: intFromEnv(10, 3_600_000).default(30_000),
   LLM_RATE_LIMIT_COOLDOWN_MS: intFromEnv(10, 3_600_000).default(5_000),
+  LLM_GATE_CACHE_MS: intFromEnv(0, 10_000).default(50),
   LLM_HEALTH_INTERVAL_MS: intFromEnv(500, 3_600_000).default(30_000),
   LLM_INVOCATION_FLUSH_MS: intFromEnv(10, 60_000).default(250),
   LLM_INVOCATION_BATCH_SIZE: intFromEnv(1, 10_000).default(500),
@@ -55,6 +56,11 @@ export interface LlmConfig {
   breaker: CircuitBreakerConfig;
   /** A 429 without Retry-After cools its provider down for this long. */
   rateLimitCooldownMs: number;
+  /**
+   * How long a process trusts a `closed` answer from the shared gate before asking Redis
+   * again; 0 asks before every call. A circuit opened elsewhere is seen this much later.
+   */
+  gateCacheMs: number;
   healthIntervalMs: number;
   invocationFlushMs: number;
   invocationBatchSize: number;
@@ -81,6 +87,7 @@ export function llmConfig(env: Env): LlmConfig {
       cooldownMs: v.LLM_BREAKER_COOLDOWN_MS,
     },
     rateLimitCooldownMs: v.LLM_RATE_LIMIT_COOLDOWN_MS,
+    gateCacheMs: v.LLM_GATE_CACHE_MS,
     healthIntervalMs: v.LLM_HEALTH_INTERVAL_MS,
     invocationFlushMs: v.LLM_INVOCATION_FLUSH_MS,
     invocationBatchSize: v.LLM_INVOCATION_BATCH_SIZE,

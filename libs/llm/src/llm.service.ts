@@ -59,7 +59,13 @@ export class LlmService implements OnModuleInit, OnApplicationBootstrap, OnModul
       [...this.catalogue.providers.values()].map((p) => [p.name, createAdapter(p, llm)]),
     );
     const prefix = this.config.redis.prefix;
-    this.gate = new ProviderGate(this.redis, prefix, llm.breaker, llm.requestTimeoutMs);
+    this.gate = new ProviderGate(
+      this.redis,
+      prefix,
+      llm.breaker,
+      llm.requestTimeoutMs,
+      llm.gateCacheMs,
+    );
     this.health = new HealthMonitor(
       this.redis,
       prefix,

@@ -17,7 +17,11 @@ export async function* guardedStream(
   const local = new AbortController();
   let finished = false;
   try {
-    yield* open(AbortSignal.any([callSignal, local.signal]));
+    for await (const chunk of open(AbortSignal.any([callSignal, local.signal]))) {
+      // After `done` the response is complete: a consumer that returns now has nothing to abort.
+      if (chunk.type === 'done') finished = true;
+      yield chunk;
+    }
     finished = true;
   } catch (error) {
     throw toProviderError(error, provider, callSignal, failedHeaders());

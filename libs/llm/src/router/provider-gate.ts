@@ -51,6 +51,8 @@ type GateRedis = Redis & {
 export class ProviderGate {
   private readonly logger = new Logger('ProviderGate');
   private lastWarning = 0;
+  /** Per provider: until when a `closed` answer from Redis is trusted without asking again. */
+  private readonly closedUntil = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -58,6 +60,8 @@ export class ProviderGate {
     private readonly breaker: CircuitBreakerConfig,
     /** How long a half-open probe may take before another caller may probe. */
     private readonly probeLeaseMs: number,
+    /** How long a `closed` answer is trusted in this process (0: never). */
+    private readonly cacheMs = 0,
   ) {
     const r = redis as GateRedis;
     if (!r.sbGateAcquire)
@@ -69,12 +73,19 @@ export class ProviderGate {
   }
 
   async acquire(provider: string): Promise<GateTicket> {
+    // Most calls find the circuit closed: trusting that for a few ms saves a round trip each.
+    if (this.cacheMs > 0 && Date.now() < (this.closedUntil.get(provider) ?? 0)) {
+      return { allowed: true, state: 'closed', waitMs: 0 };
+    }
     try {
       const [allowed, state, waitMs] = await (this.redis as GateRedis).sbGateAcquire!(
         this.key(provider),
         this.cooldownKey(provider),
         this.probeLeaseMs,
       );
+      if (allowed === 1 && state === 'closed' && this.cacheMs > 0) {
+        this.closedUntil.set(provider, Date.now() + this.cacheMs);
+      }
       return { allowed: allowed === 1, state: state as GateTicket['state'], waitMs };
     } catch (error) {
       this.warn(error);
@@ -89,6 +100,8 @@ export class ProviderGate {
     probe: boolean,
   ): Promise<CircuitState | undefined> {
     const b = this.breaker;
+    // A failure here may open the circuit: ask Redis again before the next call.
+    if (outcome === 'fail') this.closedUntil.delete(provider);
     try {
       const state = await (this.redis as GateRedis).sbGateRecord!(
         this.key(provider),
@@ -110,6 +123,7 @@ export class ProviderGate {
 
   /** After a 429: nobody calls the provider until `ms` have passed. */
   async coolDown(provider: string, ms: number): Promise<void> {
+    this.closedUntil.delete(provider);
     try {
       await (this.redis as GateRedis).sbGateCooldown!(this.cooldownKey(provider), Math.ceil(ms));
     } catch (error) {
