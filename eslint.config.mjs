@@ -13,6 +13,8 @@ const LIBS = [
   'observability',
   'persistence',
   'queue',
+  'redis',
+  'streams',
 ];
 
 export default tseslint.config(

@@ -6,6 +6,7 @@ import type { BestOf } from './worker-legs';
 import type { ProcessMemory } from './proc-memory';
 import type { WorkerLegResult } from './raw-bullmq.leg';
 import type { RouterOverheadResult } from './router-overhead.leg';
+import { renderBudgetWorkerSection, renderRedisCommandsSection } from './budget-report';
 import { renderRoutedWorkerSection, renderRouterSection } from './router-report';
 import type { SubmissionLegResult } from './submission.leg';
 
@@ -15,6 +16,8 @@ export interface BenchResults {
   platform: BestOf<PlatformLegResult>[];
   /** Platform legs whose LLM calls go through the router to a fake OpenAI server. */
   routed: BestOf<PlatformLegResult>[];
+  /** The routed legs with budget pools on every call. */
+  budgeted: BestOf<PlatformLegResult>[];
   router: RouterOverheadResult;
   benchMemory: ProcessMemory;
   submission: SubmissionLegResult;
@@ -69,5 +72,9 @@ export function renderReport(settings: BenchSettings, r: BenchResults): string {
     ...renderRouterSection(r.router),
     '',
     ...renderRoutedWorkerSection(settings, r.raw, r.platform, r.routed),
+    '',
+    ...renderBudgetWorkerSection(settings, r),
+    '',
+    ...renderRedisCommandsSection(r),
   ].join('\n');
 }

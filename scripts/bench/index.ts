@@ -1,7 +1,8 @@
 // `npm run bench`: raw BullMQ against the platform's worker path (simulated provider, and
-// real routing to a fake OpenAI server), the LLM router's overhead per call against the same
-// SDK called directly, and the API's submission path against its bare HTTP stack, in one run
-// on the same Redis and PostgreSQL.
+// real routing to a fake OpenAI server, with budgets off and on), the Redis commands each LLM
+// call sends, the LLM router's overhead per call against the same SDK called directly, and
+// the API's submission path against its bare HTTP stack, in one run on the same Redis and
+// PostgreSQL.
 // Env: REDIS_URL, DATABASE_URL, DATABASE_POOL_SIZE, BENCH_JOBS (5000, concurrency 50),
 // BENCH_JOBS_C1 (BENCH_JOBS / 5), BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50),
 // BENCH_ROUTER_CALLS (2000 timed sequential calls per path and call kind in the router leg).
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const pg = [await probePgLatency(settings)];
   // Before the worker legs: sequential latencies are the figures most hurt by a busy machine.
   const router = await routerOverheadLeg(settings);
-  const { raw, platform, routed } = await runWorkerLegs(settings);
+  const { raw, platform, routed, budgeted } = await runWorkerLegs(settings);
   const benchMemory = processMemory('self');
   pg.push(await probePgLatency(settings));
   loads.push(loadNow());
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     raw,
     platform,
     routed,
+    budgeted,
     router,
     benchMemory,
     submission,

@@ -89,3 +89,23 @@ async function countBy(databaseUrl: string, sql: string): Promise<Record<string,
     await pg.end();
   }
 }
+
+/** The sum of `cost_micros` over a leg's invocation rows (of one tenant, if given). */
+export async function invocationCostMicros(
+  databaseUrl: string,
+  schema: string,
+  tenantId?: string,
+): Promise<number> {
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    const { rows } = await pg.query<{ sum: string | null }>(
+      `SELECT sum(cost_micros) AS sum FROM "${schema}".llm_invocations` +
+        (tenantId ? ' WHERE tenant_id = $1' : ''),
+      tenantId ? [tenantId] : [],
+    );
+    return Number(rows[0]?.sum ?? 0);
+  } finally {
+    await pg.end();
+  }
+}

@@ -4,6 +4,9 @@ import { TenantsService } from '@switchboard/auth';
 import type { Config } from '@switchboard/config';
 import { InvocationLog } from '@switchboard/llm';
 import { JobSubmissionService } from '@switchboard/queue';
+import { REDIS_CLIENT } from '@switchboard/redis';
+import type { Redis } from 'ioredis';
+import { benchPools, createPools, verifyPools, type BudgetCheck } from './bench-budgets';
 import { fixed, progress } from './bench-output';
 import { platformEnv, type BenchSettings, type LegScope } from './bench-settings';
 import { CHAT_MAILBOX, CHAT_REQUEST } from './chat-job.fixture';
@@ -12,6 +15,7 @@ import { invocationOutcomeCounts, jobStatusCounts, withLegScope } from './leg-is
 import { withStdoutToDevNull, type LogSinkStats } from './log-sink';
 import { withPlatformContext } from './platform-context';
 import type { WorkerLegResult } from './raw-bullmq.leg';
+import { RedisCensus, type CommandTally } from './redis-census';
 import { runParallel } from './run-parallel';
 import { timedDrain } from './timed-drain';
 
@@ -20,6 +24,7 @@ const SUBMIT_PARALLELISM = 50;
 const LABELS = {
   simulated: 'Platform: JobRunner + chat actor + simulated LLM',
   routed: 'Platform: JobRunner + chat actor + router → fake OpenAI over HTTP',
+  budgeted: 'Platform routed (as above), budgets on: 3 pools per call',
 };
 
 export interface PlatformLegSpec {
@@ -33,11 +38,21 @@ export interface PlatformLegSpec {
    * gate and the official SDK over HTTP.
    */
   llm: 'simulated' | 'routed';
+  /**
+   * The bench tenant has budget pools that apply to every call (a daily hard and a monthly
+   * soft tenant pool, a daily hard pool on the submitting key), so the router reserves before
+   * each call and settles after it. Off, it has none: the budget is asked, finds no pool in its
+   * cache, and sends nothing to Redis, as for any tenant without budgets.
+   */
+  budgets: boolean;
 }
 
 export interface PlatformLegResult extends WorkerLegResult {
   llm: PlatformLegSpec['llm'];
+  budgets: boolean;
   logs: LogSinkStats | undefined;
+  /** Budgets on: what the pools counted, checked against the invocation log. */
+  budgetCheck: BudgetCheck | undefined;
 }
 
 /**
@@ -50,8 +65,9 @@ export async function platformWorkerLeg(
   spec: PlatformLegSpec,
   round = 0,
 ): Promise<PlatformLegResult> {
-  const { concurrency, logs, llm } = spec;
-  const leg = `sb${round}_c${concurrency}${logs ? '_logs' : ''}${llm === 'routed' ? '_rt' : ''}`;
+  const { concurrency, logs, llm, budgets } = spec;
+  const tags = `${logs ? '_logs' : ''}${llm === 'routed' ? '_rt' : ''}${budgets ? '_bg' : ''}`;
+  const leg = `sb${round}_c${concurrency}${tags}`;
   return withLegScope(settings, leg, true, async (scope) => {
     const env = platformEnv(settings, scope, logs ? 'log' : 'warn');
     const run = (extraEnv: Record<string, string>) =>
@@ -62,12 +78,12 @@ export async function platformWorkerLeg(
       llm === 'routed'
         ? withFakeOpenAi('child-process', (fake) => run({ LLM_CATALOGUE_FILE: fake.catalogueFile }))
         : run({});
-    if (!logs) return { ...(await routedOrNot()), llm, logs: undefined };
+    if (!logs) return { ...(await routedOrNot()), llm, budgets, logs: undefined };
     const { value, stats } = await withStdoutToDevNull(routedOrNot);
     progress(
       `platform c=${concurrency} with logs: ${stats.lines} log lines (${stats.bytes} bytes) written`,
     );
-    return { ...value, llm, logs: stats };
+    return { ...value, llm, budgets, logs: stats };
   });
 }
 
@@ -76,17 +92,25 @@ async function drainPlatform(
   config: Config,
   scope: LegScope,
   settings: BenchSettings,
-  { concurrency, jobs, llm }: PlatformLegSpec,
-): Promise<WorkerLegResult> {
-  const name = `platform${llm === 'routed' ? ' routed' : ''} c=${concurrency}`;
-  const tenant = await app.get(TenantsService).createTenant(`bench-${scope.schema}`, 'bench');
+  { concurrency, jobs, llm, budgets }: PlatformLegSpec,
+): Promise<WorkerLegResult & { budgetCheck: BudgetCheck | undefined }> {
+  const name = `platform${llm === 'routed' ? ' routed' : ''}${budgets ? ' budgets' : ''} c=${concurrency}`;
+  const tenants = app.get(TenantsService);
+  const tenant = await tenants.createTenant(`bench-${scope.schema}`, 'bench');
+  // As POST /v1/jobs submits them: each job carries the id of the key that submitted it.
+  const apiKey = await tenants.createApiKey(tenant.id, 'bench', 'bench');
+  const pools = budgets ? await createPools(app, benchPools('worker', tenant.id, apiKey.id)) : [];
   const submission = app.get(JobSubmissionService);
   const started = performance.now();
-  await runParallel(jobs, SUBMIT_PARALLELISM, () => submission.submit(tenant.id, CHAT_REQUEST));
+  await runParallel(jobs, SUBMIT_PARALLELISM, () =>
+    submission.submit(tenant.id, CHAT_REQUEST, { apiKeyId: apiKey.id }),
+  );
   const prepareMs = performance.now() - started;
   const preparePerSecond = (jobs / prepareMs) * 1000;
   progress(`${name}: ${jobs} jobs submitted (${fixed(preparePerSecond)}/s), draining`);
   const runner = app.get(JobRunner);
+  const census = new RedisCensus();
+  census.watch(app.get<Redis>(REDIS_CLIENT), 'platform');
   const drained = await timedDrain({
     mailbox: CHAT_MAILBOX,
     prefix: config.redis.prefix,
@@ -95,6 +119,7 @@ async function drainPlatform(
     concurrency,
     expected: jobs,
     processor: (job, token) => runner.run(job, token),
+    census,
   });
   if (drained.failed > 0) {
     throw new Error(`${name}: ${drained.failed} jobs failed, first: ${drained.firstFailure}`);
@@ -111,16 +136,47 @@ async function drainPlatform(
   if (outcomes.ok !== jobs || Object.keys(outcomes).length !== 1) {
     throw new Error(`${name}: invocation rows ${JSON.stringify(outcomes)}, expected ${jobs} ok`);
   }
+  checkBudgetCommands(name, drained.commands, budgets);
+  const budgetCheck = budgets
+    ? await verifyPools(
+        app,
+        {
+          databaseUrl: settings.databaseUrl,
+          schema: scope.schema,
+          tenantId: tenant.id,
+          expectedPools: pools.length,
+        },
+        name,
+      )
+    : undefined;
   const jobsPerSecond = (jobs / drained.ms) * 1000;
+  const kept = budgetCheck
+    ? `, ${budgetCheck.pools} pools each counted ${budgetCheck.spentMicros} µ$ = the log, 0 reserved`
+    : '';
   progress(
-    `${name}: ${fixed(jobsPerSecond)} jobs/s, ${jobs} records completed, ${jobs} ok invocations`,
+    `${name}: ${fixed(jobsPerSecond)} jobs/s, ${jobs} records completed, ${jobs} ok invocations${kept}`,
   );
   return {
-    label: LABELS[llm],
+    label: LABELS[budgets ? 'budgeted' : llm],
     concurrency,
     jobs,
     ms: drained.ms,
     jobsPerSecond,
     preparePerSecond,
+    commands: drained.commands,
+    budgetCheck,
   };
+}
+
+/** Budgets on: one reservation and one settlement per call, seen on the wire; off: none. */
+function checkBudgetCommands(name: string, tally: CommandTally, budgets: boolean): void {
+  const reserves = tally.counts.platform['budget reserve'] ?? 0;
+  const settles = tally.counts.platform['budget settle'] ?? 0;
+  const expected = budgets ? tally.jobs : 0;
+  if (reserves !== expected || settles !== expected) {
+    throw new Error(
+      `${name}: ${reserves} reservations and ${settles} settlements sent to Redis for ` +
+        `${tally.jobs} calls, expected ${expected} of each`,
+    );
+  }
 }

@@ -6,6 +6,7 @@ import { fixed, progress } from './bench-output';
 import { platformEnv, type BenchSettings } from './bench-settings';
 import { CHAT_MAILBOX, rawChatJob } from './chat-job.fixture';
 import { withLegScope } from './leg-isolation';
+import type { CommandTally } from './redis-census';
 import { timedDrain } from './timed-drain';
 
 const CHUNK = 1000;
@@ -18,6 +19,8 @@ export interface WorkerLegResult {
   jobsPerSecond: number;
   /** Enqueue rate of the preparation step (not timed in the leg's figure). */
   preparePerSecond: number;
+  /** Redis commands sent while the drain was timed. */
+  commands: CommandTally;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function rawBullmqLeg(
       ms: drained.ms,
       jobsPerSecond,
       preparePerSecond: (jobs / prepareMs) * 1000,
+      commands: drained.commands,
     };
   });
 }

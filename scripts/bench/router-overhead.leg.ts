@@ -1,6 +1,10 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { TenantsService } from '@switchboard/auth';
+import { BudgetService } from '@switchboard/budget';
 import { InvocationLog } from '@switchboard/llm';
 import { REDIS_CLIENT } from '@switchboard/redis';
 import type { Redis } from 'ioredis';
+import { benchPools, createPools, verifyPools, type BudgetCheck } from './bench-budgets';
 import { fixed, progress } from './bench-output';
 import { platformEnv, type BenchSettings } from './bench-settings';
 import { withFakeOpenAi } from './fake-openai';
@@ -9,7 +13,15 @@ import type { LatencySummary } from './latency-stats';
 import { invocationOutcomeCounts, withLegScope } from './leg-isolation';
 import { withPlatformContext } from './platform-context';
 import { RouterBenchModule } from './router-bench.module';
-import { buildRouterRig, chatPaths, redisPaths, streamPaths, type CallPath } from './router-paths';
+import {
+  buildRouterRig,
+  chatPaths,
+  redisPaths,
+  streamPaths,
+  type CallPath,
+  type RedisPath,
+  type RigBudget,
+} from './router-paths';
 
 /**
  * Short enough that every path gets many turns, long enough that a path's own background
@@ -23,17 +35,20 @@ export interface RouterOverheadResult {
   plan: InterleavedPlan;
   chat: CallFigures;
   stream: CallFigures;
-  /** The gate's awaited step (EVALSHA) next to a bare PING, sequential, same client. */
-  redis: Record<'ping' | 'acquire', LatencySummary>;
+  /** The awaited Redis steps (gate acquire; budget reserve + settle) next to a bare PING. */
+  redis: Record<RedisPath, LatencySummary>;
   /** Invocation rows written by the router's calls (warm-up included), all `ok`. */
   rows: number;
+  /** The budgeted path's pool, checked against the invocation log afterwards. */
+  budget: BudgetCheck;
 }
 
 /**
  * The router's cost per call: the same chat request to an in-process fake OpenAI server, made
  * sequentially through the official SDK directly (the baseline), through the router's adapter
- * alone, and through LlmRouter with its real provider gate (Redis) and invocation log
- * (PostgreSQL); then the same for streams. Fails unless every routed call left an `ok` row.
+ * alone, through LlmRouter with its real provider gate (Redis) and invocation log
+ * (PostgreSQL), and through the same with budgets (a tenant with one pool); then the same for
+ * streams. Fails unless every routed call left an `ok` row and the pool counted their cost.
  */
 export async function routerOverheadLeg(settings: BenchSettings): Promise<RouterOverheadResult> {
   const calls = settings.routerCalls;
@@ -48,12 +63,13 @@ export async function routerOverheadLeg(settings: BenchSettings): Promise<Router
         env,
         async (app, config) => {
           const invocations = app.get(InvocationLog);
-          const rig = buildRouterRig(config, app.get<Redis>(REDIS_CLIENT), invocations);
+          const budget = await budgetTenant(app);
+          const rig = buildRouterRig(config, app.get<Redis>(REDIS_CLIENT), invocations, budget);
           progress(`router: ${calls} chat calls per path (+${plan.warmUp} warm-up), interleaved`);
           const chat = await timeInterleaved(chatPaths(rig), plan);
           progress(`router: chat ${describe(chat)}; now streams`);
           const stream = await timeInterleaved(streamPaths(rig), plan);
-          progress(`router: stream ${describe(stream)}; now the gate's Redis round trip`);
+          progress(`router: stream ${describe(stream)}; now the Redis round trips alone`);
           const redis = await timeInterleaved(redisPaths(rig), plan);
           await invocations.flush();
           const outcomes = await invocationOutcomeCounts(settings.databaseUrl, scope.schema);
@@ -63,8 +79,18 @@ export async function routerOverheadLeg(settings: BenchSettings): Promise<Router
               `router leg: ${rig.routed} routed calls but invocation rows ${JSON.stringify(outcomes)}`,
             );
           }
-          progress(`router: ${rows} invocation rows written, all ok`);
-          return { plan, chat, stream, redis, rows };
+          const where = {
+            databaseUrl: settings.databaseUrl,
+            schema: scope.schema,
+            tenantId: budget.tenantId,
+            expectedPools: 1,
+          };
+          const checked = await verifyPools(app, where, 'router leg');
+          progress(
+            `router: ${rows} invocation rows written, all ok; the pool counted ` +
+              `${checked.spentMicros} µ$ = the log, 0 reserved`,
+          );
+          return { plan, chat, stream, redis, rows, budget: checked };
         },
         RouterBenchModule,
       );
@@ -72,10 +98,21 @@ export async function routerOverheadLeg(settings: BenchSettings): Promise<Router
   );
 }
 
+/** A tenant whose one pool (daily, hard, far above what the leg spends) every call reserves in. */
+async function budgetTenant(app: INestApplicationContext): Promise<RigBudget> {
+  const tenant = await app.get(TenantsService).createTenant('bench-router-budget', 'bench');
+  await createPools(app, benchPools('router', tenant.id, null));
+  return { service: app.get(BudgetService), tenantId: tenant.id };
+}
+
 function describe(figures: CallFigures): string {
-  const { direct, router } = figures;
+  const { direct, router, budgeted } = figures;
+  const over = (path: typeof router) => {
+    const ms = path.medianMs - direct.medianMs;
+    return `${ms >= 0 ? '+' : ''}${fixed(ms, 3)} ms`;
+  };
   return (
-    `median direct ${fixed(direct.medianMs, 3)} ms, router ${fixed(router.medianMs, 3)} ms ` +
-    `(${router.medianMs >= direct.medianMs ? '+' : ''}${fixed(router.medianMs - direct.medianMs, 3)} ms)`
+    `median direct ${fixed(direct.medianMs, 3)} ms, router ${over(router)}, ` +
+    `with budgets ${over(budgeted)}`
   );
 }

@@ -1,8 +1,10 @@
+import type { BudgetService, CallQuote } from '@switchboard/budget';
 import type { Config } from '@switchboard/config';
 import {
   LlmRouter,
   ProviderGate,
   createAdapter,
+  estimateMessageTokens,
   loadCatalogue,
   type InvocationSink,
   type LlmRouting,
@@ -24,45 +26,58 @@ const MESSAGES = CHAT_INPUT.messages;
  */
 const callSignal = () => new AbortController().signal;
 
-/** The three ways to reach the fake OpenAI server that the router leg compares. */
+/** The budget side of the rig: the real service, and a tenant that has one pool. */
+export interface RigBudget {
+  service: BudgetService;
+  tenantId: string;
+}
+
+/** The four ways to reach the fake OpenAI server that the router leg compares. */
 export interface RouterRig {
   /** The baseline: the official SDK, configured as the adapter configures it. */
   client: OpenAI;
   /** The router's own adapter for the fake provider (SDK call plus normalisation). */
   adapter: ProviderAdapter;
   router: LlmRouter;
-  gate: ProviderGate;
+  /** The same router with budgets: its calls are the pool tenant's, so each one reserves. */
+  budgeted: LlmRouter;
+  /** A gate that asks Redis on every acquire (no LLM_GATE_CACHE_MS), to time that step. */
+  uncachedGate: ProviderGate;
   redis: Redis;
-  /** Calls made through the router so far; each must leave exactly one invocation row. */
+  budget: RigBudget;
+  /** What the fake model's calls are quoted at (its catalogue prices). */
+  quote: CallQuote;
+  /** Calls made through either router so far; each must leave exactly one invocation row. */
   routed: number;
 }
 
 /**
- * A router built as LlmService builds it, from the catalogue in LLM_CATALOGUE_FILE, with the
- * real provider gate on the shared Redis client (under the leg's prefix) and the real
- * invocation log; no health monitor, so every provider counts as healthy.
+ * Routers built as LlmService builds them, from the catalogue in LLM_CATALOGUE_FILE, with the
+ * real provider gate on the shared Redis client (under the leg's prefix, trusting a closed
+ * circuit for LLM_GATE_CACHE_MS) and the real invocation log; no health monitor, so every
+ * provider counts as healthy. One has no budget, the other the real BudgetService.
  */
 export function buildRouterRig(
   config: Config,
   redis: Redis,
   invocations: InvocationSink,
+  budget: RigBudget,
 ): RouterRig {
   const llm = config.llm;
   const catalogue = loadCatalogue(llm, {});
   const adapters = new Map(
     [...catalogue.providers.values()].map((p) => [p.name, createAdapter(p, llm)]),
   );
-  const gate = new ProviderGate(redis, config.redis.prefix, llm.breaker, llm.requestTimeoutMs);
+  const gateArgs = [redis, config.redis.prefix, llm.breaker, llm.requestTimeoutMs] as const;
+  const gate = new ProviderGate(...gateArgs, llm.gateCacheMs);
   const noneUnhealthy = new Set<string>();
-  const router = new LlmRouter({
-    catalogue,
-    adapters,
-    gate,
-    invocations,
-    config: llm,
-    unhealthy: () => noneUnhealthy,
-  });
+  const deps = { catalogue, adapters, gate, invocations, config: llm };
+  const unhealthy = () => noneUnhealthy;
+  const router = new LlmRouter({ ...deps, unhealthy });
+  const budgeted = new LlmRouter({ ...deps, unhealthy, budget: budget.service });
   const provider = catalogue.provider(FAKE_PROVIDER);
+  const prices = catalogue.models.find((m) => m.id === FAKE_MODEL)?.prices;
+  if (!prices) throw new Error(`the bench catalogue has no price for ${FAKE_MODEL}`);
   const client = new OpenAI({
     apiKey: 'no-key',
     baseURL: provider.baseURL ?? null,
@@ -75,20 +90,23 @@ export function buildRouterRig(
     client,
     adapter: adapters.get(FAKE_PROVIDER) as ProviderAdapter,
     router,
-    gate,
+    budgeted,
+    uncachedGate: new ProviderGate(...gateArgs),
     redis,
+    budget,
+    quote: { inputTokens: estimateMessageTokens(MESSAGES), maxTokens: MAX_TOKENS, prices },
     routed: 0,
   };
 }
 
 /** As JobRunner routes a chat job's calls: its tier, its abort signal, its ids for the log. */
-function jobRouting(): LlmRouting {
+function jobRouting(tenantId: string = randomUUID()): LlmRouting {
   const jobId = randomUUID();
   return {
     tier: 1,
     privacy: false,
     signal: new AbortController().signal,
-    job: { jobId, tenantId: randomUUID(), role: 'chat', traceId: jobId },
+    job: { jobId, tenantId, role: 'chat', traceId: jobId },
   };
 }
 
@@ -96,10 +114,33 @@ function expectText(path: string, text: string | null | undefined): void {
   if (!text) throw new Error(`${path}: the fake server answered with no text`);
 }
 
-export type CallPath = 'direct' | 'adapter' | 'router';
+export type CallPath = 'direct' | 'adapter' | 'router' | 'budgeted';
+
+/** A chat call through one of the rig's routers, as the `router` and `budgeted` paths make it. */
+function routedChat(rig: RouterRig, router: LlmRouter, routing: LlmRouting, path: CallPath) {
+  return async () => {
+    rig.routed++;
+    const response = await router.chat({ messages: MESSAGES, maxTokens: MAX_TOKENS }, routing);
+    expectText(path, response.text);
+  };
+}
+
+/** The same for streams: read to the last event. */
+function routedStream(rig: RouterRig, router: LlmRouter, routing: LlmRouting, path: CallPath) {
+  return async () => {
+    rig.routed++;
+    let text = '';
+    const request = { messages: MESSAGES, maxTokens: MAX_TOKENS };
+    for await (const event of router.stream(request, routing)) {
+      if (event.type === 'done') text = event.response.text;
+    }
+    expectText(`${path} stream`, text);
+  };
+}
 
 export function chatPaths(rig: RouterRig): TimedPath<CallPath>[] {
   const routing = jobRouting();
+  const budgeted = jobRouting(rig.budget.tenantId);
   return [
     {
       name: 'direct',
@@ -125,22 +166,14 @@ export function chatPaths(rig: RouterRig): TimedPath<CallPath>[] {
         expectText('adapter', result.text);
       },
     },
-    {
-      name: 'router',
-      call: async () => {
-        rig.routed++;
-        const response = await rig.router.chat(
-          { messages: MESSAGES, maxTokens: MAX_TOKENS },
-          routing,
-        );
-        expectText('router', response.text);
-      },
-    },
+    { name: 'router', call: routedChat(rig, rig.router, routing, 'router') },
+    { name: 'budgeted', call: routedChat(rig, rig.budgeted, budgeted, 'budgeted') },
   ];
 }
 
 export function streamPaths(rig: RouterRig): TimedPath<CallPath>[] {
   const routing = jobRouting();
+  const budgeted = jobRouting(rig.budget.tenantId);
   const call = { model: FAKE_MODEL, messages: MESSAGES, maxTokens: MAX_TOKENS };
   return [
     {
@@ -174,32 +207,35 @@ export function streamPaths(rig: RouterRig): TimedPath<CallPath>[] {
         expectText('adapter stream', done ? text : '');
       },
     },
-    {
-      name: 'router',
-      call: async () => {
-        rig.routed++;
-        let text = '';
-        for await (const event of rig.router.stream(
-          { messages: MESSAGES, maxTokens: MAX_TOKENS },
-          routing,
-        )) {
-          if (event.type === 'done') text = event.response.text;
-        }
-        expectText('router stream', text);
-      },
-    },
+    { name: 'router', call: routedStream(rig, rig.router, routing, 'router') },
+    { name: 'budgeted', call: routedStream(rig, rig.budgeted, budgeted, 'budgeted') },
   ];
 }
 
-/** What the gate's awaited step costs: one EVALSHA, next to a bare PING on the same client. */
-export function redisPaths(rig: RouterRig): TimedPath<'ping' | 'acquire'>[] {
+export type RedisPath = 'ping' | 'acquire' | 'budget';
+
+/**
+ * The awaited Redis steps on their own, on the same client: the gate's acquire (one EVALSHA),
+ * a budget reservation and its settlement (two), and a bare PING. The settlement counts 0 µ$,
+ * as for a call that failed before serving, so the pool still matches the invocation log.
+ */
+export function redisPaths(rig: RouterRig): TimedPath<RedisPath>[] {
+  const subject = { tenantId: rig.budget.tenantId, apiKeyId: null, jobId: randomUUID() };
   return [
     { name: 'ping', call: async () => void (await rig.redis.ping()) },
     {
       name: 'acquire',
       call: async () => {
-        const ticket = await rig.gate.acquire(FAKE_PROVIDER);
+        const ticket = await rig.uncachedGate.acquire(FAKE_PROVIDER);
         if (!ticket.allowed) throw new Error(`the gate refused the fake provider: ${ticket.state}`);
+      },
+    },
+    {
+      name: 'budget',
+      call: async () => {
+        const held = await rig.budget.service.reserve(subject, rig.quote);
+        if (!held.ok || !held.reservation) throw new Error('the bench pool held nothing');
+        await rig.budget.service.settle(held.reservation, 0);
       },
     },
   ];

@@ -18,6 +18,7 @@ const PATHS: [keyof CallFigures, string][] = [
   ['direct', 'openai SDK directly (baseline)'],
   ['adapter', 'adapter alone (SDK + normalising)'],
   ['router', 'LlmRouter + gate + invocation log'],
+  ['budgeted', 'LlmRouter + gate + log + budgets (one tenant pool)'],
 ];
 
 /** Latency per call of the three paths, and the router's overhead over the baseline. */
@@ -37,7 +38,9 @@ export function renderRouterSection(r: RouterOverheadResult): string[] {
   };
   const overhead = (f: CallFigures) => f.router.medianMs - f.direct.medianMs;
   const worst = Math.max(overhead(r.chat), overhead(r.stream));
-  const { ping, acquire } = r.redis;
+  const budgetMedian = (f: CallFigures) => f.budgeted.medianMs - f.router.medianMs;
+  const budgetP99 = (f: CallFigures) => f.budgeted.p99Ms - f.router.p99Ms;
+  const { ping, acquire, budget } = r.redis;
   return [
     `### LLM router overhead per call (${plan.calls} sequential calls per path)`,
     '',
@@ -50,12 +53,20 @@ export function renderRouterSection(r: RouterOverheadResult): string[] {
       `${signed(overhead(r.stream))} ms (stream) per call at the median; the aim is below ` +
       `${AIM_MS} ms: **${worst < AIM_MS ? 'met' : 'not met'}**.`,
     '',
+    `Budgets (a reservation before the call, a settlement after it) add ` +
+      `${signed(budgetMedian(r.chat))} ms (chat) and ${signed(budgetMedian(r.stream))} ms ` +
+      `(stream) at the median over the router path, ${signed(budgetP99(r.chat))} ms and ` +
+      `${signed(budgetP99(r.stream))} ms at p99. The two scripts alone, awaited back to back ` +
+      `on the same client: median ${ms(budget.medianMs)} ms, p99 ${ms(budget.p99Ms)} ms ` +
+      `(a PING: ${ms(ping.medianMs)} ms).`,
+    '',
     'Notes:',
     `- Every call asks the same fake OpenAI server (started in the bench process, reached over loopback HTTP through the official \`openai\` SDK) for a ${FAKE_TOKENS}-token answer; streams ask for usage in the last chunk (\`include_usage\`). The baseline SDK client is configured as the adapter configures it (maxRetries 0, same baseURL).`,
-    `- The three paths take turns in rounds of ${plan.roundSize} calls (A B C, then C B A, …) after ${plan.warmUp} untimed warm-up calls each, so other load on the machine hits all of them alike. A call is timed from before the request until the caller holds the whole answer (for streams: the last event).`,
+    `- The four paths take turns in rounds of ${plan.roundSize} calls (A B C D, then D C B A, …) after ${plan.warmUp} untimed warm-up calls each, so other load on the machine hits all of them alike. A call is timed from before the request until the caller holds the whole answer (for streams: the last event).`,
     '- "Overhead at p99" is the difference of the two p99s, not a percentile of per-call differences.',
-    `- The router path includes what production does around each call: candidate planning, the provider gate in Redis (one EVALSHA awaited before the call, one sent after it without waiting), an attempt deadline timer, cost computation and one row buffered in the invocation log, which writes batches to PostgreSQL (\`llm_invocations\`) in the background. The leg checked that it wrote ${r.rows} rows, all \`ok\`: one per routed call, warm-up included. Budgets are left out (the router gets no \`CallBudget\`): for a tenant with budget pools each call would also await a reservation and a settlement script in Redis.`,
-    `- The gate's awaited step on its own, sequential on the same Redis client: EVALSHA acquire median ${ms(acquire.medianMs)} ms, p99 ${ms(acquire.p99Ms)} ms; a bare PING median ${ms(ping.medianMs)} ms, p99 ${ms(ping.p99Ms)} ms.`,
+    `- The router path includes what production does around each call: candidate planning, the provider gate in Redis (an acquire EVALSHA awaited before the call, unless this process saw the circuit closed less than LLM_GATE_CACHE_MS ago, and a record EVALSHA sent after it without waiting), an attempt deadline timer, cost computation and one row buffered in the invocation log, which writes batches to PostgreSQL (\`llm_invocations\`) in the background. The leg checked that it wrote ${r.rows} rows, all \`ok\`: one per routed call, warm-up included. This path has no budget (the router gets no \`CallBudget\`).`,
+    `- The budgets path is the same router given the real \`BudgetService\`, calling for a tenant with one daily hard tenant pool (limit $1,000, never approached): before each call it awaits the reservation script (EVALSHA), after it the settlement script (EVALSHA); the pool definitions come from the service's in-process cache (a PostgreSQL read every BUDGET_POOL_CACHE_MS). Afterwards the pool's \`spent\` in Redis equalled the invocation log's cost for that tenant (${r.budget.spentMicros} µ$) with nothing reserved, or the bench would have failed.`,
+    `- The awaited Redis steps on their own, sequential on the same client: the gate's EVALSHA acquire (asking Redis every time) median ${ms(acquire.medianMs)} ms, p99 ${ms(acquire.p99Ms)} ms; budget reserve + settle (two EVALSHA) median ${ms(budget.medianMs)} ms, p99 ${ms(budget.p99Ms)} ms; a bare PING median ${ms(ping.medianMs)} ms, p99 ${ms(ping.p99Ms)} ms.`,
   ];
 }
 

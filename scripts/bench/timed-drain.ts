@@ -3,6 +3,7 @@ import type { WorkerConfig } from '@switchboard/config';
 import { bullWorkerOptions } from '@switchboard/queue';
 import { Worker, type Processor } from 'bullmq';
 import { deferCleanup } from './exit-cleanup';
+import { RedisCensus, emptyTally, type CommandTally } from './redis-census';
 
 export interface DrainSpec {
   mailbox: string;
@@ -14,6 +15,11 @@ export interface DrainSpec {
   processor: Processor<JobData>;
   /** Gives up when no job finishes for this long. */
   stallTimeoutMs?: number;
+  /**
+   * Counts Redis commands while the drain is timed: BullMQ's worker connections always, and
+   * whatever clients the caller already watches (the platform's shared one).
+   */
+  census?: RedisCensus;
 }
 
 export interface DrainResult {
@@ -21,6 +27,8 @@ export interface DrainResult {
   completed: number;
   failed: number;
   firstFailure?: string;
+  /** Redis commands sent while timed (BullMQ's own under `bullmq`). */
+  commands: CommandTally;
 }
 
 /**
@@ -38,10 +46,16 @@ export async function timedDrain(spec: DrainSpec): Promise<DrainResult> {
   // Worker errors (e.g. Redis blips) are kept for the stall message rather than thrown.
   const errors = { last: '' };
   worker.on('error', (error: Error) => (errors.last = ` (last worker error: ${error.message})`));
+  const census = spec.census ?? new RedisCensus();
   try {
     await worker.waitUntilReady();
-    return await countUntilDone(worker, spec, errors);
+    const backend = worker.getBackend();
+    census.watch(await backend.client, 'bullmq');
+    const blocking = await backend.blockingClient;
+    if (blocking) census.watch(blocking, 'bullmq');
+    return await countUntilDone(worker, spec, errors, census);
   } finally {
+    census.stop(0);
     await release();
   }
 }
@@ -50,16 +64,19 @@ function countUntilDone(
   worker: Worker<JobData>,
   spec: DrainSpec,
   errors: { last: string },
+  census: RedisCensus,
 ): Promise<DrainResult> {
-  const result: DrainResult = { ms: 0, completed: 0, failed: 0 };
+  const result: DrainResult = { ms: 0, completed: 0, failed: 0, commands: emptyTally() };
   const stallMs = spec.stallTimeoutMs ?? 30_000;
   return new Promise<DrainResult>((resolve, reject) => {
+    census.start();
     let last = performance.now();
     const started = last;
     const finishOne = () => {
       last = performance.now();
       if (result.completed + result.failed < spec.expected) return;
       result.ms = last - started;
+      result.commands = census.stop(spec.expected);
       clearInterval(watchdog);
       resolve(result);
     };

@@ -1,8 +1,12 @@
 import type { BenchSettings } from './bench-settings';
 import { platformWorkerLeg, type PlatformLegResult } from './platform-worker.leg';
 import { rawBullmqLeg, type WorkerLegResult } from './raw-bullmq.leg';
+import { mergeTallies } from './redis-census';
 
-/** The best round of one leg, with every round's jobs/s to show the spread. */
+/**
+ * The best round of one leg, with every round's jobs/s (in round order) to show the spread;
+ * its Redis command counts are those of all rounds together.
+ */
 export type BestOf<T extends WorkerLegResult> = T & { rounds: number[] };
 
 export interface WorkerLegs {
@@ -11,11 +15,17 @@ export interface WorkerLegs {
   platform: BestOf<PlatformLegResult>[];
   /** With the router, the provider gate and the SDK to a fake OpenAI server. */
   routed: BestOf<PlatformLegResult>[];
+  /** The routed legs again, in the same rounds, with budget pools on every call. */
+  budgeted: BestOf<PlatformLegResult>[];
 }
 
 function best<T extends WorkerLegResult>(runs: T[]): BestOf<T> {
   const top = runs.reduce((a, b) => (b.jobsPerSecond > a.jobsPerSecond ? b : a));
-  return { ...top, rounds: runs.map((r) => r.jobsPerSecond) };
+  return {
+    ...top,
+    rounds: runs.map((r) => r.jobsPerSecond),
+    commands: mergeTallies(runs.map((r) => r.commands)),
+  };
 }
 
 /**
@@ -28,16 +38,24 @@ export async function runWorkerLegs(settings: BenchSettings): Promise<WorkerLegs
     (i: number) => rawBullmqLeg(settings, 1, jobsC1, `raw${i}`),
     (i: number) => rawBullmqLeg(settings, 50, jobs, `raw${i}`),
   ];
-  const platform = (concurrency: number, logs: boolean, llm: 'simulated' | 'routed') => {
-    const spec = { concurrency, jobs: concurrency === 1 ? jobsC1 : jobs, logs, llm };
+  const platform = (
+    concurrency: number,
+    logs: boolean,
+    llm: 'simulated' | 'routed',
+    budgets = false,
+  ) => {
+    const spec = { concurrency, jobs: concurrency === 1 ? jobsC1 : jobs, logs, llm, budgets };
     return (i: number) => platformWorkerLeg(settings, spec, i);
   };
+  // Budgets off and on side by side: every round runs them back to back, in turn first.
   const platformPlans = [
     platform(1, false, 'simulated'),
     platform(50, false, 'simulated'),
     platform(50, true, 'simulated'),
     platform(1, false, 'routed'),
+    platform(1, false, 'routed', true),
     platform(50, false, 'routed'),
+    platform(50, false, 'routed', true),
   ];
   const rawRuns: WorkerLegResult[][] = rawPlans.map(() => []);
   const platformRuns: PlatformLegResult[][] = platformPlans.map(() => []);
@@ -52,6 +70,7 @@ export async function runWorkerLegs(settings: BenchSettings): Promise<WorkerLegs
   return {
     raw: rawRuns.map(best),
     platform: platformBest.filter((leg) => leg.llm === 'simulated'),
-    routed: platformBest.filter((leg) => leg.llm === 'routed'),
+    routed: platformBest.filter((leg) => leg.llm === 'routed' && !leg.budgets),
+    budgeted: platformBest.filter((leg) => leg.budgets),
   };
 }
