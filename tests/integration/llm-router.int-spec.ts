@@ -218,7 +218,8 @@ describe('LLM router', () => {
   it('fails over invisibly when a stream breaks before its first token', async () => {
     a.script({ type: 'cut', afterTokens: 0 });
     const events = await collect();
-    expect(events.map((e) => e.type)).toEqual([...Array(8).fill('delta'), 'done']);
+    // The text is untouched; an informational event says which provider took over.
+    expect(events.map((e) => e.type)).toEqual(['failover', ...Array(8).fill('delta'), 'done']);
     const done = events.at(-1) as Extract<LlmStreamEvent, { type: 'done' }>;
     expect(done.response.provider).toBe('b');
     expect(done.response.usage.outputTokens).toBe(b.stats.outputTokens);
@@ -293,6 +294,40 @@ describe('LLM router', () => {
     expect(kit.sink.rows).toEqual([
       expect.objectContaining({ outcome: 'stopped', outputTokens: 1 }),
     ]);
+  });
+
+  it('ends a stream at a stop string and aborts the provider: nothing after it is shown', async () => {
+    const slow = await startFakeProvider('openai', { tokenDelayMs: 20, tokensPerResponse: 40 });
+    try {
+      const stopKit = buildRouter(redis, `${env.env.QUEUE_PREFIX}:stop`, {
+        providers: [fakeProvider('s', slow)],
+        models: [fakeModel('s', 's-model', [1])],
+      });
+      const events: LlmStreamEvent[] = [];
+      for await (const event of stopKit.router.stream(
+        { messages, maxTokens: 40, stop: { strings: ['tok4'] } },
+        tier1,
+      )) {
+        events.push(event);
+      }
+      const shown = events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');
+      expect(shown).toBe('tok1 tok2 tok3 ');
+      const done = events.at(-1) as Extract<LlmStreamEvent, { type: 'done' }>;
+      expect(done.response).toMatchObject({ text: 'tok1 tok2 tok3 ', finishReason: 'stop' });
+      await slow.waitForAborts(1);
+      expect(slow.stats.outputTokens).toBeLessThan(40);
+      expect(stopKit.sink.rows).toEqual([
+        expect.objectContaining({ outcome: 'stopped', outputTokens: 4 }),
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('says which provider took over when one fails before the first token', async () => {
+    a.script({ type: 'status', status: 503 });
+    const events = await collect();
+    expect(events[0]).toMatchObject({ type: 'failover', from: 'a/a-model', to: 'b/b-model' });
   });
 
   it('routes embeddings to a provider that has them', async () => {

@@ -28,3 +28,32 @@ export const modelControls = {
   maxTokens: z.number().int().min(1).max(200_000).optional(),
   temperature: z.number().min(0).max(2).optional(),
 };
+
+const compiles = (pattern: string) => {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Early termination: the stream ends, and the provider request is aborted, as soon as one
+ * matches; nothing after it is shown or paid for beyond what the provider had already sent.
+ */
+export const stopControls = {
+  /** Literal stop strings (as OpenAI's `stop`); the text ends before the first one. */
+  stop: z
+    .union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(8)])
+    .optional(),
+  /** A JavaScript regular expression; the text ends before its first match. */
+  stopRegex: z
+    .string()
+    .min(1)
+    .max(500)
+    .refine(compiles, { message: 'must be a valid regular expression' })
+    .optional(),
+  /** End right after the code fence that closes the first code block. */
+  stopAtClosingCodeFence: z.boolean().optional(),
+};

@@ -6,6 +6,9 @@ import { TIERS, isTier, type Tier } from './tiers';
 const MAX_DELAY_MS = 30 * 24 * 3600 * 1000;
 /** BullMQ priorities: 1 is the highest, 2^21 the lowest; omitted means no priority. */
 export const MAX_PRIORITY = 2_097_152;
+/** Bounds of a job's own timeout: long enough for one LLM call, short of a stuck slot for hours. */
+export const MIN_JOB_TIMEOUT_MS = 100;
+export const MAX_JOB_TIMEOUT_MS = 3_600_000;
 
 export const jobOptionsFields = {
   priority: z.number().int().min(1).max(MAX_PRIORITY).optional(),
@@ -21,6 +24,8 @@ export const jobOptionsFields = {
   streamFailover: z.enum(['fail', 'restart']).optional(),
   /** When a budget refuses a call: fail the job (BUDGET_EXCEEDED), or delay it to the reset. */
   budgetPolicy: z.enum(['fail', 'defer']).optional(),
+  /** Overrides the role's timeout: the run is aborted after this long and fails with TIMEOUT. */
+  timeoutMs: z.number().int().min(MIN_JOB_TIMEOUT_MS).max(MAX_JOB_TIMEOUT_MS).optional(),
 };
 
 const envelopeSchema = z.strictObject({
@@ -40,6 +45,7 @@ export interface JobRequest<R extends Role = Role> {
   maxTier?: Tier;
   streamFailover?: 'fail' | 'restart';
   budgetPolicy?: 'fail' | 'defer';
+  timeoutMs?: number;
 }
 
 export interface FieldProblem {
@@ -99,7 +105,7 @@ export function parseJobRequest(
   if (!envelope.success || !input.success || errors.length > 0) {
     return { ok: false, problem: { kind: 'invalid-input', errors } };
   }
-  const { priority, delay, privacy, streamFailover, budgetPolicy } = envelope.data;
+  const { priority, delay, privacy, streamFailover, budgetPolicy, timeoutMs } = envelope.data;
   return {
     ok: true,
     request: {
@@ -112,6 +118,7 @@ export function parseJobRequest(
       ...(maxTier !== undefined && maxTier !== tier ? { maxTier: maxTier as Tier } : {}),
       ...(streamFailover ? { streamFailover } : {}),
       ...(budgetPolicy ? { budgetPolicy } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     },
   };
 }

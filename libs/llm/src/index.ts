@@ -24,6 +24,7 @@ export { ProviderGate, type CircuitState, type GateStatus } from './router/provi
 export { HealthMonitor, type ProviderHealth } from './router/health-monitor';
 export type { InvocationSink } from './router/invocation-recorder';
 export { BudgetExceededError } from './router/budget-errors';
+export { StopMatcher, type StopConditions } from './router/stop-matcher';
 export type { CallBudget } from './router/call-budget';
 export {
   NoCandidateError,

@@ -1,5 +1,6 @@
 import type { ChatMessage, Role, Tier, Usage } from '@switchboard/catalogue';
 import type { Capability } from './catalogue/model-catalogue.schema';
+import type { StopConditions } from './router/stop-matcher';
 
 export interface LlmRequest {
   messages: ChatMessage[];
@@ -9,6 +10,8 @@ export interface LlmRequest {
   temperature?: number;
   /** Beyond `chat`, what the model must support (e.g. `vision`, `tools`). */
   capabilities?: Capability[];
+  /** End the generation early (streams stop the provider at once; see StopConditions). */
+  stop?: StopConditions;
 }
 
 export interface EmbedRequest {
@@ -71,6 +74,10 @@ export interface EmbedResponse {
 export type LlmStreamEvent =
   | { type: 'delta'; text: string }
   | { type: 'restart'; from: string; to: string; reason: string }
+  /** Informational: a provider failed before any text; the next one answers instead. */
+  | { type: 'failover'; from: string; to: string; reason: string }
+  /** Informational: the budget could not cover max_tokens, so it was lowered to fit. */
+  | { type: 'budget'; event: 'max_tokens_lowered'; requested: number; maxTokens: number }
   | { type: 'done'; response: LlmResponse };
 
 /** What an actor sees as `ctx.llm`. */

@@ -11,8 +11,13 @@ import type { ActorContext, ActorHandler, ActorMessage } from '../actor.types';
 export class ChatActor implements ActorHandler<'chat'> {
   async handle({ input }: ActorMessage<'chat'>, ctx: ActorContext): Promise<JobResult<'chat'>> {
     const { messages, model, maxTokens, temperature } = input;
+    const stop = {
+      strings: typeof input.stop === 'string' ? [input.stop] : input.stop,
+      regex: input.stopRegex,
+      closingCodeFence: input.stopAtClosingCodeFence,
+    };
     let response: LlmResponse | undefined;
-    for await (const event of ctx.llm.stream({ messages, model, maxTokens, temperature })) {
+    for await (const event of ctx.llm.stream({ messages, model, maxTokens, temperature, stop })) {
       if (event.type === 'done') response = event.response;
     }
     if (!response) throw new Error('the LLM stream ended without a response');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatMessageSchema, llmResultFields, modelControls } from '../common.schema';
+import { chatMessageSchema, llmResultFields, modelControls, stopControls } from '../common.schema';
 import { defineJob } from '../job-definition';
 import { roleOptions } from '../job-options';
 
@@ -8,6 +8,7 @@ export const chatJob = defineJob({
   input: z.strictObject({
     messages: z.array(chatMessageSchema).min(1).max(500),
     ...modelControls,
+    ...stopControls,
   }),
   // budget_exhausted: a stream was cut off when its budget reservation was spent.
   result: z.object({

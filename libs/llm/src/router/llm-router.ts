@@ -23,6 +23,7 @@ import { NO_USAGE, type InvocationSink } from './invocation-recorder';
 import { LatencyTracker } from './latency-tracker';
 import type { ProviderGate } from './provider-gate';
 import { ProvidersExhaustedError, StreamInterruptedError } from './routing-errors';
+import { StopMatcher } from './stop-matcher';
 
 export interface RouterDeps {
   catalogue: ModelCatalogue;
@@ -89,7 +90,11 @@ export class LlmRouter {
             ? { ...this.counted(request, 0), outputTokens: estimateTokens(result.text) }
             : result.usage;
         await attempt.succeeded(usage);
-        return this.response(candidate, result.text, result.finishReason, usage);
+        // Without a stream the provider cannot be stopped early; the text still ends there.
+        const stop = StopMatcher.active(request.stop) ? new StopMatcher(request.stop) : undefined;
+        const text = stop ? stop.push(result.text) + stop.flush() : result.text;
+        const finish = stop?.stopped ? 'stop' : result.finishReason;
+        return this.response(candidate, text, finish, usage);
       } catch (error) {
         const more = index < plan.length - 1;
         const verdict = await attempt.failed(error, { more, tried: state.tried, usage: NO_USAGE });
@@ -107,15 +112,25 @@ export class LlmRouter {
     const state: CallState = { tried: [], refusals: [] };
     const inputTokens = estimateMessageTokens(request.messages);
     let restartFrom: { provider: string; reason: string } | undefined;
+    let failedFrom: { provider: string; reason: string } | undefined;
+    const requested = request.maxTokens ?? this.deps.config.defaultMaxTokens;
     for (const [index, candidate] of plan.entries()) {
       const attempt = await this.begin(candidate, 'stream', state, routing, inputTokens, request);
       if (!attempt) continue;
+      const to = candidate.model.key;
       if (restartFrom) {
-        const { provider: from, reason } = restartFrom;
-        yield { type: 'restart', from, to: candidate.model.key, reason };
+        yield { type: 'restart', from: restartFrom.provider, to, reason: restartFrom.reason };
         restartFrom = undefined;
+      } else if (failedFrom) {
+        yield { type: 'failover', from: failedFrom.provider, to, reason: failedFrom.reason };
+      }
+      failedFrom = undefined;
+      if (attempt.hold.maxTokens < requested) {
+        const maxTokens = attempt.hold.maxTokens;
+        yield { type: 'budget', event: 'max_tokens_lowered', requested, maxTokens };
       }
       const budgeted = attempt.hold.reservation !== null;
+      const stop = StopMatcher.active(request.stop) ? new StopMatcher(request.stop) : undefined;
       let text = '';
       let chunks = 0;
       let ended = false;
@@ -142,10 +157,24 @@ export class LlmRouter {
               return;
             }
             attempt.record.markFirstToken();
-            text += chunk.text;
             chunks++;
-            yield { type: 'delta', text: chunk.text };
+            const shown = stop ? stop.push(chunk.text) : chunk.text;
+            text += shown;
+            if (shown) yield { type: 'delta', text: shown };
+            if (stop?.stopped) {
+              // A stop condition matched: end here and abort the provider's request.
+              ended = true;
+              const usage = this.counted(request, chunks);
+              await attempt.stopped(usage, 'stopped');
+              yield { type: 'done', response: this.response(candidate, text, 'stop', usage) };
+              return;
+            }
             continue;
+          }
+          const rest = stop?.flush();
+          if (rest) {
+            text += rest;
+            yield { type: 'delta', text: rest };
           }
           const usage = chunk.usage ?? this.counted(request, chunks);
           ended = true;
@@ -159,12 +188,12 @@ export class LlmRouter {
         throw new ProviderError('connection', candidate.model.provider, 'stream ended early');
       } catch (error) {
         ended = true;
-        const delivered = chunks > 0;
+        const delivered = text.length > 0;
         const verdict = await attempt.failed(error, {
           more: index < plan.length - 1,
           tried: state.tried,
           usage:
-            delivered || attempt.deadline.jobAborted ? this.counted(request, chunks) : NO_USAGE,
+            chunks > 0 || attempt.deadline.jobAborted ? this.counted(request, chunks) : NO_USAGE,
           interrupted: delivered,
         });
         if (verdict !== 'failover') throw verdict === 'cancelled' ? attempt.signal.reason : error;
@@ -174,6 +203,8 @@ export class LlmRouter {
             throw new StreamInterruptedError(candidate.model.key, error);
           }
           restartFrom = { provider: candidate.model.key, reason: (error as Error).message };
+        } else {
+          failedFrom = { provider: candidate.model.key, reason: (error as Error).message };
         }
       } finally {
         attempt.dispose();
