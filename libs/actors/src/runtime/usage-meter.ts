@@ -7,11 +7,19 @@ import type {
   LlmResponse,
   LlmStreamEvent,
 } from '@switchboard/llm';
+import type { JobEvent } from '@switchboard/streams';
 import type { StepJournal } from './step-journal';
 
+/** Where a job's stream events go (its Redis Stream, followed by SSE clients). */
+export interface JobEventSink {
+  token(text: string): void;
+  publish(event: JobEvent): void;
+}
+
 /**
- * Wraps a job's LLM client: sums usage, and journals each response so a resumed parent
- * replays its earlier calls instead of paying for them twice.
+ * Wraps a job's LLM client: sums usage, journals each response so a resumed parent replays
+ * its earlier calls instead of paying for them twice, and tees streamed output, provider
+ * switches and budget news into the job's event stream.
  */
 export class MeteredLlm implements LlmClient {
   private readonly total: Usage = { inputTokens: 0, outputTokens: 0, costMicros: 0 };
@@ -19,6 +27,7 @@ export class MeteredLlm implements LlmClient {
   constructor(
     private readonly inner: LlmClient,
     private readonly journal: StepJournal,
+    private readonly events?: JobEventSink,
   ) {}
 
   async chat(request: LlmRequest): Promise<LlmResponse> {
@@ -42,6 +51,7 @@ export class MeteredLlm implements LlmClient {
         this.journal.record({ kind: 'llm', response: event.response });
         this.add(event.response);
       }
+      this.tee(event);
       yield event;
     }
   }
@@ -51,6 +61,33 @@ export class MeteredLlm implements LlmClient {
     const response = await this.inner.embed(request);
     this.add(response);
     return response;
+  }
+
+  private tee(event: LlmStreamEvent): void {
+    const events = this.events;
+    if (!events) return;
+    switch (event.type) {
+      case 'delta':
+        events.token(event.text);
+        return;
+      case 'failover':
+      case 'restart': {
+        const { from, to, reason } = event;
+        events.publish({ type: 'provider', event: event.type, from, to, reason });
+        return;
+      }
+      case 'budget': {
+        const { requested, maxTokens } = event;
+        events.publish({ type: 'budget', event: event.event, detail: { requested, maxTokens } });
+        return;
+      }
+      case 'done':
+        if (event.response.finishReason === 'budget_exhausted') {
+          const detail = { provider: event.response.provider, model: event.response.model };
+          events.publish({ type: 'budget', event: 'cut_off', detail });
+        }
+        return;
+    }
   }
 
   usage(): Usage {
