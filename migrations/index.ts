@@ -4,6 +4,7 @@ import { JobsCreatedAtMillis1763800000000 } from './1763800000000-jobs-created-a
 import { LlmInvocations1763900000000 } from './1763900000000-llm-invocations';
 import { JobRoutingOptions1763950000000 } from './1763950000000-job-routing-options';
 import { Budgets1764000000000 } from './1764000000000-budgets';
+import { JobTimeout1764100000000 } from './1764100000000-job-timeout';
 
 export const MIGRATIONS = [
   InitialSchema1763700000000,
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   LlmInvocations1763900000000,
   JobRoutingOptions1763950000000,
   Budgets1764000000000,
+  JobTimeout1764100000000,
 ];

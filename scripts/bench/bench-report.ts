@@ -2,7 +2,7 @@ import { fixed, megabytes, ratio } from './bench-output';
 import type { BenchSettings } from './bench-settings';
 import type { PgLatency } from './pg-latency.probe';
 import type { PlatformLegResult } from './platform-worker.leg';
-import type { BestOf } from './worker-legs';
+import type { BestOf, BudgetPairs } from './worker-legs';
 import type { ProcessMemory } from './proc-memory';
 import type { WorkerLegResult } from './raw-bullmq.leg';
 import type { RouterOverheadResult } from './router-overhead.leg';
@@ -16,8 +16,8 @@ export interface BenchResults {
   platform: BestOf<PlatformLegResult>[];
   /** Platform legs whose LLM calls go through the router to a fake OpenAI server. */
   routed: BestOf<PlatformLegResult>[];
-  /** The routed legs with budget pools on every call. */
-  budgeted: BestOf<PlatformLegResult>[];
+  /** The routed worker with budgets off and on, taking turns. */
+  budget: BudgetPairs[];
   router: RouterOverheadResult;
   benchMemory: ProcessMemory;
   submission: SubmissionLegResult;

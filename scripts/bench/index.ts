@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const pg = [await probePgLatency(settings)];
   // Before the worker legs: sequential latencies are the figures most hurt by a busy machine.
   const router = await routerOverheadLeg(settings);
-  const { raw, platform, routed, budgeted } = await runWorkerLegs(settings);
+  const { raw, platform, routed, budget } = await runWorkerLegs(settings);
   const benchMemory = processMemory('self');
   pg.push(await probePgLatency(settings));
   loads.push(loadNow());
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     raw,
     platform,
     routed,
-    budgeted,
+    budget,
     router,
     benchMemory,
     submission,

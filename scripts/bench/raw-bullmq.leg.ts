@@ -6,7 +6,7 @@ import { fixed, progress } from './bench-output';
 import { platformEnv, type BenchSettings } from './bench-settings';
 import { CHAT_MAILBOX, rawChatJob } from './chat-job.fixture';
 import { withLegScope } from './leg-isolation';
-import type { CommandTally } from './redis-census';
+import type { DrainTally } from './drain-census';
 import { timedDrain } from './timed-drain';
 
 const CHUNK = 1000;
@@ -20,7 +20,7 @@ export interface WorkerLegResult {
   /** Enqueue rate of the preparation step (not timed in the leg's figure). */
   preparePerSecond: number;
   /** Redis commands sent while the drain was timed. */
-  commands: CommandTally;
+  commands: DrainTally;
 }
 
 /**

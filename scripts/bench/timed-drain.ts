@@ -3,7 +3,7 @@ import type { WorkerConfig } from '@switchboard/config';
 import { bullWorkerOptions } from '@switchboard/queue';
 import { Worker, type Processor } from 'bullmq';
 import { deferCleanup } from './exit-cleanup';
-import { RedisCensus, emptyTally, type CommandTally } from './redis-census';
+import { DrainCensus, emptyTally, type DrainTally } from './drain-census';
 
 export interface DrainSpec {
   mailbox: string;
@@ -16,10 +16,10 @@ export interface DrainSpec {
   /** Gives up when no job finishes for this long. */
   stallTimeoutMs?: number;
   /**
-   * Counts Redis commands while the drain is timed: BullMQ's worker connections always, and
-   * whatever clients the caller already watches (the platform's shared one).
+   * Counts Redis commands (and the process's CPU) while the drain is timed: BullMQ's worker
+   * connections always, and whatever clients the caller already watches (the platform's).
    */
-  census?: RedisCensus;
+  census?: DrainCensus;
 }
 
 export interface DrainResult {
@@ -27,8 +27,8 @@ export interface DrainResult {
   completed: number;
   failed: number;
   firstFailure?: string;
-  /** Redis commands sent while timed (BullMQ's own under `bullmq`). */
-  commands: CommandTally;
+  /** Redis commands sent while timed (BullMQ's own under `bullmq`), and the CPU used. */
+  commands: DrainTally;
 }
 
 /**
@@ -46,7 +46,7 @@ export async function timedDrain(spec: DrainSpec): Promise<DrainResult> {
   // Worker errors (e.g. Redis blips) are kept for the stall message rather than thrown.
   const errors = { last: '' };
   worker.on('error', (error: Error) => (errors.last = ` (last worker error: ${error.message})`));
-  const census = spec.census ?? new RedisCensus();
+  const census = spec.census ?? new DrainCensus();
   try {
     await worker.waitUntilReady();
     const backend = worker.getBackend();
@@ -64,7 +64,7 @@ function countUntilDone(
   worker: Worker<JobData>,
   spec: DrainSpec,
   errors: { last: string },
-  census: RedisCensus,
+  census: DrainCensus,
 ): Promise<DrainResult> {
   const result: DrainResult = { ms: 0, completed: 0, failed: 0, commands: emptyTally() };
   const stallMs = spec.stallTimeoutMs ?? 30_000;

@@ -163,6 +163,7 @@ describe('auth guards over HTTP', () => {
       config.worker,
       config.llm,
       config.budget,
+      config.streams,
     );
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] })
       .overrideProvider(Config)

@@ -8,6 +8,7 @@ import { LlmModule } from '@switchboard/llm';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
+import { StreamsModule } from '@switchboard/streams';
 import { AdminController } from './admin/admin.controller';
 import { AdminBoardModule } from './admin/bull-board.module';
 import { AdminOrApiKeyGuard } from './budgets/admin-or-api-key.guard';
@@ -19,11 +20,16 @@ import { CostsRepository } from './costs/costs.repository';
 import { CostsService } from './costs/costs.service';
 import { DlqController } from './dlq/dlq.controller';
 import { DlqService } from './dlq/dlq.service';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { LlmController } from './llm/llm.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { ChatCompletionsController } from './openai/chat-completions.controller';
+import { ChatCompletionsService } from './openai/chat-completions.service';
+import { ChatJobFollower } from './openai/chat-job-follower';
+import { ModelResolver } from './openai/model-resolver';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 
 @Module({
@@ -31,6 +37,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     ConfigModule,
     PersistenceModule.forRoot('switchboard-api'),
     RedisModule,
+    StreamsModule,
     QueueModule,
     AuthModule,
     LlmModule,
@@ -39,6 +46,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     BudgetAlertsModule,
     HealthModule,
     AdminBoardModule,
+    EventsModule,
   ],
   controllers: [
     JobsController,
@@ -48,6 +56,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     BudgetsController,
     CostsController,
     MetricsController,
+    ChatCompletionsController,
   ],
   providers: [
     JobsService,
@@ -57,6 +66,9 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     BudgetsService,
     CostsRepository,
     CostsService,
+    ChatCompletionsService,
+    ChatJobFollower,
+    ModelResolver,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

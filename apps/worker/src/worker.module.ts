@@ -6,6 +6,8 @@ import { ConfigModule } from '@switchboard/config';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
+import { StreamsModule } from '@switchboard/streams';
+import { CancelWatchService } from './cancel-watch.service';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MetricsServerService } from './metrics/metrics-server.service';
 import { PoolsService } from './pools.service';
@@ -16,6 +18,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ConfigModule,
     PersistenceModule.forRoot('switchboard-worker'),
     RedisModule,
+    StreamsModule,
     QueueModule,
     ActorsModule,
     // Also reached through LlmModule; listed because budgets and alerts depend on it here.
@@ -24,6 +27,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     MaintenanceModule,
     WebhooksModule,
   ],
-  providers: [PoolsService, MetricsServerService],
+  providers: [PoolsService, CancelWatchService, MetricsServerService],
 })
 export class WorkerModule {}

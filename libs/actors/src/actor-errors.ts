@@ -9,11 +9,26 @@ export class NonRetryableError extends Error {
   }
 }
 
+/**
+ * The run outlived its timeout (the role's default or the job's `timeoutMs`) and was aborted.
+ * Final, not retried: a job that hung once will likely hang again, holding a slot each time.
+ */
 export class JobTimeoutError extends Error {
-  readonly code = 'timeout';
-  constructor(ms: number) {
+  readonly code = 'TIMEOUT';
+  readonly retryable = false;
+  constructor(readonly ms: number) {
     super(`The job took longer than its ${ms} ms timeout`);
     this.name = 'JobTimeoutError';
+  }
+}
+
+/** The job was cancelled while it ran (by its client, or with its parent): it ends `cancelled`. */
+export class JobCancelledError extends Error {
+  readonly code = 'cancelled';
+  readonly retryable = false;
+  constructor() {
+    super('The job was cancelled');
+    this.name = 'JobCancelledError';
   }
 }
 

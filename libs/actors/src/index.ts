@@ -7,6 +7,7 @@ export { ActorRegistrationError, checkActorCoverage } from './actor-coverage';
 export {
   NonRetryableError,
   JobTimeoutError,
+  JobCancelledError,
   HandBackSignal,
   ChildJobsFailedError,
 } from './actor-errors';

@@ -16,6 +16,8 @@ export {
   type JobStatus,
 } from './job-data';
 export {
+  MAX_JOB_TIMEOUT_MS,
+  MIN_JOB_TIMEOUT_MS,
   parseJobRequest,
   toFieldProblems,
   type FieldProblem,

@@ -8,6 +8,7 @@ import type { Env } from './env';
 import { httpConfig, type HttpConfig } from './http.config';
 import { llmConfig, type LlmConfig } from './llm.config';
 import { redisConfig, type RedisConfig } from './redis.config';
+import { streamsConfig, type StreamsConfig } from './streams.config';
 import { workerConfig, type WorkerConfig } from './worker.config';
 
 /** The whole typed configuration, validated once at boot. Inject it as `Config`. */
@@ -21,6 +22,7 @@ export class Config {
     readonly worker: WorkerConfig,
     readonly llm: LlmConfig,
     readonly budget: BudgetConfig,
+    readonly streams: StreamsConfig,
   ) {}
 
   /** Values that must never appear in a log line. */
@@ -64,6 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
     section(workerConfig),
     section(llmConfig),
     section(budgetConfig),
+    section(streamsConfig),
   );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

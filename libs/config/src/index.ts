@@ -11,4 +11,5 @@ export type { DatabaseConfig } from './database.config';
 export type { HttpConfig } from './http.config';
 export type { CircuitBreakerConfig, LlmConfig } from './llm.config';
 export type { RedisConfig } from './redis.config';
+export type { StreamsConfig } from './streams.config';
 export type { WorkerConfig } from './worker.config';

@@ -9,6 +9,7 @@ export {
   type JobListFilter,
   type NewJobRecord,
 } from './job-records.repository';
+export type { CancelTarget } from './job-cancel.sql';
 export { decodeJobCursor, encodeJobCursor } from './job-cursor';
 export { TenantEntity } from './entities/tenant.entity';
 export { ApiKeyEntity } from './entities/api-key.entity';

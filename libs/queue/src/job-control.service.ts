@@ -1,14 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { FINISHED_STATUSES } from '@switchboard/catalogue';
-import { JobRecordsRepository, type JobEntity } from '@switchboard/persistence';
+import { JobRecordsRepository, type CancelTarget, type JobEntity } from '@switchboard/persistence';
+import { JobEventsPublisher } from '@switchboard/streams';
 import type { Job, JobState } from 'bullmq';
+import { JobCancelBus } from './job-cancel-bus';
 import { JobSubmissionService } from './job-submission.service';
 import { MailboxQueues } from './mailbox-queues.service';
 
-export type CancelOutcome = 'cancelled' | 'running' | 'finished';
+/**
+ * `cancelled`: it ended here (nothing was running it). `cancelling`: a worker runs it and was
+ * told to stop; it will end `cancelled`. `finished`: it had already ended.
+ */
+export type CancelOutcome = 'cancelled' | 'cancelling' | 'finished';
 export type RetryOutcome = 'retried' | 'not-failed';
 
-const CANCELLABLE: readonly (JobState | 'unknown')[] = ['waiting', 'delayed', 'prioritized'];
+/** BullMQ states in which the job's run is over or never began: nothing to signal. */
+const ENDED: readonly (JobState | 'unknown')[] = ['completed', 'failed'];
 
 /** Cancel, retry and live state of jobs already submitted. */
 @Injectable()
@@ -17,24 +24,38 @@ export class JobControlService {
     private readonly records: JobRecordsRepository,
     private readonly queues: MailboxQueues,
     private readonly submission: JobSubmissionService,
+    private readonly bus: JobCancelBus,
+    private readonly events: JobEventsPublisher,
   ) {}
 
-  /** Waiting and delayed jobs only; running jobs need cooperative cancellation (later). */
+  /**
+   * Cancels a job and its descendants (children of spawnAndWait, recursively).
+   *
+   * The cancel is accepted by one conditional write per job (`cancel_requested_at`, only while
+   * unfinished); every later status write of a run refuses to overwrite it, so a job whose
+   * cancel was accepted can only end `cancelled`, and a job that finished first answers
+   * `finished`. Then each job is stopped, parents first: one that waits in BullMQ (waiting,
+   * delayed, waiting-children) is removed and ends here; a parent removed first is never
+   * resumed by its children ending. A running one is signalled (JobCancelBus) and its worker
+   * ends it. A worker that takes a job after the write sees it when it marks the job active.
+   */
   async cancel(record: JobEntity): Promise<CancelOutcome> {
     if (FINISHED_STATUSES.includes(record.status)) return 'finished';
-    const job = await this.bullJob(record);
-    if (job) {
-      const state = await job.getState();
-      if (!CANCELLABLE.includes(state)) return 'running';
-      try {
-        await job.remove();
-      } catch {
-        // A worker locked it between our read and the removal.
-        return 'running';
-      }
+    const targets = await this.records.requestCancelTree(record.tenantId, record.id);
+    if (!targets.some((t) => t.id === record.id)) return 'finished';
+    let outcome: CancelOutcome = 'cancelled';
+    for (const target of targets) {
+      const stopped = await this.stop(target);
+      if (target.id === record.id) outcome = stopped;
     }
-    const changed = await this.records.setStatus(record.id, 'cancelled', ['queued', 'delayed']);
-    return changed ? 'cancelled' : 'running';
+    return outcome;
+  }
+
+  /** Cancels what is left under a job that has ended (children it spawned after a cancel). */
+  async cancelDescendants(tenantId: string, id: string): Promise<void> {
+    for (const target of await this.records.requestCancelTree(tenantId, id)) {
+      if (target.id !== id) await this.stop(target);
+    }
   }
 
   /** Replays a failed job with a fresh set of attempts, whether or not BullMQ still holds it. */
@@ -61,7 +82,35 @@ export class JobControlService {
     return { state: await job.getState(), progress: job.progress };
   }
 
-  private async bullJob(record: JobEntity): Promise<Job | undefined> {
+  private async stop(target: CancelTarget): Promise<'cancelled' | 'cancelling'> {
+    const job = await this.bullJob(target);
+    if (job && !(await this.removable(job))) {
+      await this.bus.signal([target.id]);
+      return 'cancelling';
+    }
+    // Nothing runs it any more, and nothing will: it ends here, once.
+    if (await this.records.markCancelled(target.id)) {
+      await this.events.end(target.id, 'cancelled');
+    }
+    return 'cancelled';
+  }
+
+  /** Removes a job nobody runs; false when a worker holds it (or took it just now). */
+  private async removable(job: Job): Promise<boolean> {
+    const state = await job.getState();
+    if (state === 'active') return false;
+    // Its run is over and its record still open: the runner left the ending to the cancel.
+    if (ENDED.includes(state)) return true;
+    try {
+      // Children are cancelled one by one, through their own records.
+      await job.remove({ removeChildren: false });
+      return true;
+    } catch {
+      return false; // locked: a worker took it between our read and the removal
+    }
+  }
+
+  private async bullJob(record: Pick<JobEntity, 'id' | 'role' | 'tier'>): Promise<Job | undefined> {
     return this.queues.get(record.role, record.tier).getJob(record.id);
   }
 }

@@ -70,6 +70,7 @@ export class JobSubmissionService {
         traceId: opts.traceId ?? id,
         apiKeyId: opts.apiKeyId ?? null,
         budgetPolicy: request.budgetPolicy ?? null,
+        timeoutMs: request.timeoutMs ?? null,
         idempotencyKey: opts.idempotencyKey ?? null,
         requestHash: opts.requestHash ?? null,
       });
@@ -104,6 +105,7 @@ export class JobSubmissionService {
       maxTier: record.maxTier ?? undefined,
       streamFailover: record.streamFailover ?? undefined,
       budgetPolicy: record.budgetPolicy ?? undefined,
+      timeoutMs: record.timeoutMs ?? undefined,
     };
     await this.enqueue(record, request, {}, false);
   }
@@ -125,6 +127,7 @@ export class JobSubmissionService {
       traceId: record.traceId ?? record.id,
       ...(record.apiKeyId ? { apiKeyId: record.apiKeyId } : {}),
       ...(request.budgetPolicy ? { budgetPolicy: request.budgetPolicy } : {}),
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
       ...(inline ? { input: request.input } : { inputRef: true }),
     };
     const options = bullJobOptions(request.role, {

@@ -5,7 +5,9 @@ import {
   TIER_DESCRIPTIONS,
   openApiSchemaName,
 } from '@switchboard/catalogue';
+import { openAiSchemas } from '../openai/openai-openapi';
 import { budgetSchemas } from './budget-schemas';
+import { eventSchemas } from './event-schemas';
 import { llmSchemas } from './llm-schemas';
 import { ref } from './openapi-refs';
 
@@ -33,6 +35,7 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
         traceId: nullable({ type: 'string' }),
         priority: nullable({ type: 'integer' }),
         delay: nullable({ type: 'integer', description: 'milliseconds' }),
+        timeoutMs: nullable({ type: 'integer', description: "own timeout; null: the role's" }),
         parentId: nullable({ type: 'string', format: 'uuid' }),
         progress: nullable({ description: 'number or object set by the actor' }),
         result: nullable({ oneOf: ROLES.map((r) => ref(openApiSchemaName(r, 'Result'))) }),
@@ -59,6 +62,10 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
         createdAt: timestamp,
         startedAt: nullable(timestamp),
         finishedAt: nullable(timestamp),
+        cancelRequestedAt: nullable({
+          ...timestamp,
+          description: 'a cancel was accepted: the job ends cancelled',
+        }),
         links: {
           type: 'object',
           properties: {
@@ -77,7 +84,9 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
       },
     },
     ...llmSchemas(),
+    ...openAiSchemas(),
     ...budgetSchemas(),
+    ...eventSchemas(),
     Problem: {
       type: 'object',
       description: 'RFC 9457 problem details',

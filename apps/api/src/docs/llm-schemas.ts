@@ -31,7 +31,7 @@ export function llmSchemas(): Record<string, Record<string, unknown>> {
       type: 'object',
       properties: {
         object: { type: 'string', enum: ['list'] },
-        data: { type: 'array', items: ref('Model') },
+        data: { type: 'array', items: { oneOf: [ref('ModelAlias'), ref('Model')] } },
       },
     },
     Provider: {

@@ -13,6 +13,8 @@ export interface JobView {
   traceId: string | null;
   priority: number | null;
   delay: number | null;
+  /** The job's own timeout; null means its role's default. */
+  timeoutMs: number | null;
   parentId: string | null;
   progress: unknown;
   result: unknown;
@@ -22,6 +24,8 @@ export interface JobView {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Set once a cancel was accepted: the job ends `cancelled` (its worker is stopping it). */
+  cancelRequestedAt: string | null;
   links: { self: string; cancel: string; retry: string };
 }
 
@@ -40,6 +44,7 @@ export function toJobView(job: JobEntity, live?: { progress: unknown } | null): 
     traceId: job.traceId,
     priority: job.priority,
     delay: job.delayMs,
+    timeoutMs: job.timeoutMs ?? null,
     parentId: job.parentId,
     progress: live?.progress ?? job.progress ?? null,
     result: job.result ?? null,
@@ -53,6 +58,7 @@ export function toJobView(job: JobEntity, live?: { progress: unknown } | null): 
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
+    cancelRequestedAt: iso(job.cancelRequestedAt),
     links: { self, cancel: `${self}/cancel`, retry: `${self}/retry` },
   };
 }

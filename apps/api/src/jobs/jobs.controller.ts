@@ -14,6 +14,7 @@ import {
   ApiBody,
   ApiHeader,
   ApiOperation,
+  ApiQuery,
   ApiResponse,
   ApiSecurity,
   ApiTags,
@@ -22,6 +23,7 @@ import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@switchboard/auth
 import { ROLES, openApiSchemaName } from '@switchboard/catalogue';
 import type { Response } from 'express';
 import { problemResponses, ref } from '../docs/openapi-refs';
+import { JobEndWaiter } from '../events/job-end.waiter';
 import type { JobView } from './job.view';
 import { JobsService } from './jobs.service';
 import { traceIdFrom } from './trace-id';
@@ -31,7 +33,10 @@ import { traceIdFrom } from './trace-id';
 @UseGuards(ApiKeyGuard)
 @Controller('v1/jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly jobEnd: JobEndWaiter,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -87,20 +92,44 @@ export class JobsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Status, progress, result, error, attempts and timestamps of a job' })
+  @ApiOperation({
+    summary: 'Status, progress, result, error, attempts and timestamps of a job',
+    description:
+      'With `wait` (seconds), an unfinished job is long-polled: the answer comes when it ' +
+      'finishes or the wait runs out, whichever is first (for clients without SSE).',
+  })
+  @ApiQuery({ name: 'wait', required: false, description: 'Seconds to wait for the end' })
   @ApiResponse({ status: 200, schema: ref('Job') })
-  @ApiResponse(problemResponses(401, 404, 429))
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<JobView> {
+  @ApiResponse(problemResponses(400, 401, 404, 429))
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query('wait') wait: unknown,
+  ): Promise<JobView> {
+    await this.jobEnd.untilFinished(principal.tenantId, id, this.jobEnd.waitMs(wait));
     return this.jobs.get(principal.tenantId, id);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel a waiting or delayed job' })
-  @ApiResponse({ status: 200, schema: ref('Job') })
+  @ApiOperation({
+    summary: 'Cancel a job and its children',
+    description:
+      'A waiting or delayed job is cancelled at once (200). A running job (or one waiting for ' +
+      'its children) is stopped by its worker, its provider requests aborted, and ends ' +
+      '`cancelled` with what it used (202, `cancelRequestedAt` set).',
+  })
+  @ApiResponse({ status: 200, description: 'Cancelled', schema: ref('Job') })
+  @ApiResponse({ status: 202, description: 'Being cancelled', schema: ref('Job') })
   @ApiResponse(problemResponses(401, 404, 409, 429))
-  cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<JobView> {
-    return this.jobs.cancel(principal.tenantId, id);
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<JobView> {
+    const { job, accepted } = await this.jobs.cancel(principal.tenantId, id);
+    if (accepted) res.status(202);
+    return job;
   }
 
   @Post(':id/retry')

@@ -148,25 +148,25 @@ export class JobsService {
     return { data: page.items.map((j) => toJobView(j)), nextCursor: page.nextCursor };
   }
 
-  async cancel(tenantId: string, id: string): Promise<JobView> {
+  /**
+   * `accepted` (202): the job had started, so its cancellation (its worker's, its children's)
+   * completes after the answer, and the view says `cancelRequestedAt`. Otherwise (a waiting or
+   * delayed job) it was cancelled on the spot (200).
+   */
+  async cancel(tenantId: string, id: string): Promise<{ job: JobView; accepted: boolean }> {
     const record = await this.find(tenantId, id);
     const outcome = await this.control.cancel(record);
-    switch (outcome) {
-      case 'cancelled':
-        return this.get(tenantId, id);
-      case 'running':
-        throw new ProblemException(
-          409,
-          'job-running',
-          'The job is running; only waiting and delayed jobs can be cancelled for now.',
-        );
-      case 'finished':
-        throw new ProblemException(
-          409,
-          'job-finished',
-          `The job has already finished (${record.status}).`,
-        );
+    if (outcome === 'finished') {
+      const now = await this.find(tenantId, id);
+      throw new ProblemException(
+        409,
+        'job-finished',
+        `The job has already finished (${now.status}).`,
+      );
     }
+    const started = record.status === 'active' || record.status === 'waiting_children';
+    const job = await this.find(tenantId, id);
+    return { job: toJobView(job), accepted: outcome === 'cancelling' || started };
   }
 
   async retry(tenantId: string, id: string): Promise<JobView> {

@@ -1,3 +1,4 @@
+import { TIER_DESCRIPTIONS, type Tier } from '@switchboard/catalogue';
 import type { CatalogueModel, ProviderStatus } from '@switchboard/llm';
 
 /**
@@ -32,6 +33,27 @@ export function toModelView(model: CatalogueModel): ModelView {
     contextWindow: model.contextWindow,
     local: model.local,
     prices: model.prices,
+  };
+}
+
+/** A tier alias (`tier-1`) as a model entry: the router picks a model of the tier. */
+export interface TierAliasView {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: 'switchboard';
+  tiers: Tier[];
+  description: string;
+}
+
+export function toTierAliasView(alias: { name: string; tier: Tier }): TierAliasView {
+  return {
+    id: alias.name,
+    object: 'model',
+    created: 0,
+    owned_by: 'switchboard',
+    tiers: [alias.tier],
+    description: `any tier-${alias.tier} model (${TIER_DESCRIPTIONS[alias.tier]}), chosen by the router`,
   };
 }
 

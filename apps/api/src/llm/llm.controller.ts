@@ -1,9 +1,21 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '@switchboard/auth';
 import { LlmService } from '@switchboard/llm';
 import { problemResponses, ref } from '../docs/openapi-refs';
-import { toModelView, toProviderView, type ModelView, type ProviderView } from './llm-views';
+import { OpenAiException } from '../openai/openai-error';
+import { openAiErrorResponses } from '../openai/openai-openapi';
+import { TIER_ALIASES } from '../openai/tier-alias';
+import {
+  toModelView,
+  toProviderView,
+  toTierAliasView,
+  type ModelView,
+  type ProviderView,
+  type TierAliasView,
+} from './llm-views';
+
+type ModelEntry = TierAliasView | ModelView;
 
 @ApiTags('providers and models')
 @ApiSecurity('apiKey')
@@ -26,11 +38,32 @@ export class LlmController {
 
   @Get('models')
   @ApiOperation({
-    summary: 'The model catalogue, in OpenAI list format with tiers, capabilities and prices',
+    summary:
+      'The tier aliases and the model catalogue, in OpenAI list format with tiers, ' +
+      'capabilities and prices (OpenAI-shaped errors)',
   })
   @ApiResponse({ status: 200, schema: ref('ModelList') })
-  @ApiResponse(problemResponses(401, 429))
-  models(): { object: 'list'; data: ModelView[] } {
-    return { object: 'list', data: this.llm.models().map(toModelView) };
+  @ApiResponse(openAiErrorResponses(401, 429))
+  models(): { object: 'list'; data: ModelEntry[] } {
+    return { object: 'list', data: this.entries() };
+  }
+
+  @Get('models/:model')
+  @ApiOperation({ summary: 'One model or tier alias, as OpenAI retrieves a model' })
+  @ApiResponse({ status: 200, schema: { oneOf: [ref('ModelAlias'), ref('Model')] } })
+  @ApiResponse(openAiErrorResponses(401, 404, 429))
+  model(@Param('model') name: string): ModelEntry {
+    const entry = this.entries().find((m) => m.id === name);
+    if (entry) return entry;
+    throw new OpenAiException(404, {
+      message: `The model '${name}' does not exist.`,
+      type: 'invalid_request_error',
+      param: 'model',
+      code: 'model_not_found',
+    });
+  }
+
+  private entries(): ModelEntry[] {
+    return [...TIER_ALIASES.map(toTierAliasView), ...this.llm.models().map(toModelView)];
   }
 }

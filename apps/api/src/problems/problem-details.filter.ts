@@ -1,8 +1,14 @@
 import { ArgumentsHost, Catch, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { OpenAiException, isOpenAiRoute, toOpenAiError } from '../openai/openai-error';
 import { toProblem } from './problem-body';
 
-/** Every HTTP error leaves as application/problem+json (RFC 9457); no stack reaches a client. */
+/**
+ * Every HTTP error leaves as application/problem+json (RFC 9457); no stack reaches a client.
+ * The OpenAI-compatible routes are the exception: OpenAI SDKs expect `{"error": {...}}`. The
+ * choice is made here, by path, so guards and the body parser (which run before any route
+ * filter could) answer in the route's shape too.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
@@ -11,13 +17,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = toProblem(error, request.originalUrl?.split('?')[0]);
-    if (problem.status >= 500) {
+    const path = request.originalUrl?.split('?')[0];
+    const problem = toProblem(error, path);
+    // An OpenAiException is a deliberate answer (e.g. a job that failed), not a bug to log.
+    if (problem.status >= 500 && !(error instanceof OpenAiException)) {
       this.logger.error(
         `${request.method} ${request.originalUrl}: ${(error as Error)?.stack ?? String(error)}`,
       );
     }
     if (response.headersSent) return;
+    if (isOpenAiRoute(path)) {
+      const openAi = toOpenAiError(error);
+      response.status(openAi.status).set(openAi.headers).json(openAi.body);
+      return;
+    }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

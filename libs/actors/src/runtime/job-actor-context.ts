@@ -19,8 +19,9 @@ import type {
   SendOptions,
 } from '../actor.types';
 import { deterministicUuid } from './deterministic-id';
+import type { InFlightWork } from './in-flight-work';
 import { StepJournal } from './step-journal';
-import { MeteredLlm } from './usage-meter';
+import { MeteredLlm, type JobEventSink } from './usage-meter';
 
 export interface ContextDeps {
   job: Job<JobData>;
@@ -30,17 +31,27 @@ export interface ContextDeps {
   signal: AbortSignal;
   submission: JobSubmissionService;
   records: JobRecordsRepository;
+  /** The run's writes and calls in flight; the runner waits for them after an abort. */
+  work: InFlightWork;
+  /** The job's event stream: tokens and news from the LLM, and progress. */
+  events?: JobEventSink;
 }
 
-/** The `ctx` an actor's handler gets for one run of one job. */
+/**
+ * The `ctx` an actor's handler gets for one run of one job. Once the run is over by abort
+ * (cancel, timeout, hand-back), every method that writes refuses: it throws the abort reason
+ * and writes nothing, even for a handler that ignored the signal and carried on.
+ */
 export class JobActorContext implements ActorContext {
   readonly llm: MeteredLlm;
   readonly signal: AbortSignal;
   private readonly journal: StepJournal;
+  /** The job went to BullMQ's waiting-children: this run no longer holds it. */
+  released = false;
 
   constructor(private readonly deps: ContextDeps) {
     this.journal = new StepJournal([...((deps.job.data.steps ?? []) as never[])]);
-    this.llm = new MeteredLlm(deps.llm, this.journal);
+    this.llm = new MeteredLlm(deps.llm, this.journal, deps.events);
     this.signal = deps.signal;
   }
 
@@ -53,37 +64,57 @@ export class JobActorContext implements ActorContext {
     input: JobInput<R>,
     opts: SendOptions = {},
   ): Promise<{ jobId: string }> {
+    this.refuseIfOver();
     const replayed = this.journal.replay('send');
     if (replayed) return { jobId: replayed.jobId };
     const jobId = this.childId(this.journal.position, 0);
-    await this.submitChild({ role, input, tier: opts.tier } as ChildSpec, jobId, opts);
+    await this.write(() =>
+      this.submitChild({ role, input, tier: opts.tier } as ChildSpec, jobId, opts),
+    );
     this.journal.record({ kind: 'send', jobId });
     return { jobId };
   }
 
   async spawnAndWait<const C extends readonly ChildSpec[]>(children: C): Promise<ChildResults<C>> {
     const { job, token } = this.deps;
+    this.refuseIfOver();
     let replayed = this.journal.replay('spawn');
     if (!replayed) {
       const position = this.journal.position;
       const childIds = children.map((_, k) => this.childId(position, k));
       // Journal first: if we crash after submitting, the replay finds the same child ids.
       this.journal.record({ kind: 'spawn', childIds });
-      await job.updateData({ ...job.data, steps: this.journal.toJSON() });
+      await this.write(() => job.updateData({ ...job.data, steps: this.journal.toJSON() }));
       const parent = { id: job.id as string, queue: job.queueQualifiedName };
       for (const [k, child] of children.entries()) {
-        await this.submitChild(child, childIds[k], {}, parent);
+        await this.write(() => this.submitChild(child, childIds[k], {}, parent));
       }
       replayed = { kind: 'spawn', childIds };
     }
     if (!token) throw new Error('spawnAndWait needs the worker lock token');
-    if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+    if (await this.write(() => job.moveToWaitingChildren(token))) {
+      this.released = true;
+      throw new WaitingChildrenError();
+    }
     return (await this.collect(replayed.childIds)) as ChildResults<C>;
   }
 
   async progress(value: number | Record<string, unknown>): Promise<void> {
-    await this.deps.job.updateProgress(value);
-    await this.deps.records.setProgress(this.deps.message.jobId, value);
+    await this.write(async () => {
+      await this.deps.job.updateProgress(value);
+      await this.deps.records.setProgress(this.deps.message.jobId, value);
+      this.deps.events?.publish({ type: 'progress', value });
+    });
+  }
+
+  /** Runs one write of the run, unless the run is over; tracked until it settles. */
+  private write<T>(work: () => Promise<T>): Promise<T> {
+    this.refuseIfOver();
+    return this.deps.work.track(work());
+  }
+
+  private refuseIfOver(): void {
+    if (this.deps.signal.aborted) throw this.deps.signal.reason;
   }
 
   private childId(position: number, k: number): string {

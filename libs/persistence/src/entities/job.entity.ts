@@ -54,6 +54,14 @@ export class JobEntity {
   @Column({ name: 'budget_policy', type: 'varchar', length: 8, nullable: true })
   budgetPolicy!: 'fail' | 'defer' | null;
 
+  /** The job's own timeout; null means its role's default. */
+  @Column({ name: 'timeout_ms', type: 'integer', nullable: true })
+  timeoutMs!: number | null;
+
+  /** Set when a cancel was accepted: the job can then only end `cancelled`. */
+  @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
+  cancelRequestedAt!: Date | null;
+
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId!: string | null;
 

@@ -1,0 +1,38 @@
+import { compareStreamIds, parseStreamId } from './stream-id';
+
+describe('stream ids', () => {
+  it('accepts <ms>-<seq>, a bare <ms> and 0, normalised', () => {
+    expect(parseStreamId('1700000000000-3')).toBe('1700000000000-3');
+    expect(parseStreamId(' 1700000000000-0 ')).toBe('1700000000000-0');
+    expect(parseStreamId('1700000000000')).toBe('1700000000000-0');
+    expect(parseStreamId('0')).toBe('0-0');
+    expect(parseStreamId('0-0')).toBe('0-0');
+    expect(parseStreamId('007-01')).toBe('7-1');
+  });
+
+  it('refuses anything else', () => {
+    for (const bad of [
+      '',
+      'abc',
+      '-1',
+      '1-',
+      '1-2-3',
+      '1.5',
+      '12-x',
+      '$',
+      '>',
+      '+',
+      '1'.repeat(16),
+    ]) {
+      expect(parseStreamId(bad)).toBeUndefined();
+    }
+    expect(parseStreamId('1-18446744073709551616')).toBeUndefined();
+  });
+
+  it('orders ids by time, then sequence', () => {
+    expect(compareStreamIds('1-0', '1-0')).toBe(0);
+    expect(compareStreamIds('1-1', '1-0')).toBe(1);
+    expect(compareStreamIds('2-0', '10-0')).toBe(-1);
+    expect(compareStreamIds('1700000000000-9', '1700000000001-0')).toBe(-1);
+  });
+});
