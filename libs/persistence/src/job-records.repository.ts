@@ -174,7 +174,8 @@ export class JobRecordsRepository {
 
   /**
    * Records a final failure that happened outside the handler (e.g. BullMQ failing a job that
-   * stalled too often). A no-op when the handler already recorded how the job ended.
+   * stalled too often). A no-op when the handler already recorded how the job ended, or when
+   * a cancel was accepted (the job ends cancelled instead).
    */
   async markFailedIfUnfinished(
     id: string,
@@ -187,6 +188,7 @@ export class JobRecordsRepository {
       .set({ status: 'failed', error, attemptsMade, finishedAt: new Date() })
       .where('id = :id', { id })
       .andWhere('status NOT IN (:...finished)', { finished: FINISHED })
+      .andWhere(NOT_CANCELLING)
       .execute();
     return (result.affected ?? 0) > 0;
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobStatus } from '@switchboard/catalogue';
 import { Config } from '@switchboard/config';
 import { REDIS_CLIENT } from '@switchboard/redis';
@@ -24,7 +24,7 @@ interface PendingTokens {
  * the one command connection in call order, and buffered tokens are written before anything else.
  */
 @Injectable()
-export class JobEventsPublisher implements OnApplicationShutdown {
+export class JobEventsPublisher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JobEventsPublisher.name);
   private readonly pending = new Map<string, PendingTokens>();
   private readonly warn = throttledWarn(this.logger);
@@ -82,7 +82,8 @@ export class JobEventsPublisher implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Buffered tokens are written while the Redis connection is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.pending.keys()].map((jobId) => this.flushNow(jobId)));
   }
 

@@ -39,15 +39,17 @@ export class JobEndWaiter implements BeforeApplicationShutdown {
 
   /** Resolves when the job has finished, or after `ms`; a missing job resolves at once. */
   async untilFinished(tenantId: string, jobId: string, ms: number): Promise<void> {
+    if (ms <= 0) return;
     const job = await this.records.findForTenant(tenantId, jobId);
-    if (!job || isFinished(job) || ms <= 0) return;
+    if (!job || isFinished(job)) return;
     const abort = new AbortController();
     this.open.add(abort);
     const timer = setTimeout(() => abort.abort(), ms);
     const watch = new RecordWatch(this.records, job, 1, () => abort.abort()).start(RECORD_CHECK_MS);
     try {
+      // Only what comes next matters; an `end` already there belongs to an earlier run (the
+      // record, read above, is not finished).
       const last = await this.reader.last(jobId);
-      if (last?.event.type === 'end') return;
       for await (const entry of this.reader.follow(jobId, last?.id ?? STREAM_START, abort.signal)) {
         if (entry.event.type === 'end') return;
       }

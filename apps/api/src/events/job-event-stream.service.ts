@@ -3,6 +3,7 @@ import { Config } from '@switchboard/config';
 import { type JobEntity, JobRecordsRepository } from '@switchboard/persistence';
 import { JobEventsReader, compareStreamIds } from '@switchboard/streams';
 import type { Response } from 'express';
+import { ProblemException } from '../problems/problem';
 import { endingFromRecord, isFinished } from './job-ending';
 import { RecordWatch } from './record-watch';
 import { SseWriter } from './sse-writer';
@@ -27,7 +28,9 @@ export class JobEventStreamService implements BeforeApplicationShutdown {
   ) {}
 
   async stream(job: JobEntity, afterId: string, res: Response): Promise<void> {
-    const last = await this.reader.last(job.id);
+    const last = await this.reader.last(job.id).catch(() => {
+      throw new ProblemException(503, 'events-unavailable', 'Job events are unavailable; retry.');
+    });
     // Past the end already (an EventSource reconnecting after it): 204 stops its retries.
     if (last?.event.type === 'end' && compareStreamIds(afterId, last.id) >= 0) {
       res.status(204).end();

@@ -49,7 +49,7 @@ export class JobEventsController {
     content: { 'text/event-stream': { schema: ref('JobEvent') } },
   })
   @ApiResponse({ status: 204, description: 'The stream already ended at Last-Event-ID' })
-  @ApiResponse(problemResponses(400, 401, 404, 429))
+  @ApiResponse(problemResponses(400, 401, 404, 429, 503))
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

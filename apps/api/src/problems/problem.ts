@@ -20,6 +20,7 @@ export type ProblemCode =
   | 'job-not-failed'
   | 'conflict'
   | 'queue-unavailable'
+  | 'events-unavailable'
   | 'budget-exhausted'
   | 'budget-forbidden'
   | 'budget-unavailable'

@@ -1,4 +1,4 @@
-import type { LlmClient, LlmResponse, LlmStreamEvent } from '@switchboard/llm';
+import type { LlmClient, LlmResponse } from '@switchboard/llm';
 import { JobCancelledError, JobTimeoutError } from '../actor-errors';
 import { ActiveJobs } from './active-jobs';
 import { GuardedLlm } from './guarded-llm';

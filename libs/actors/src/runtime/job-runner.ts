@@ -79,16 +79,16 @@ export class JobRunner {
   async onWorkerFailed(job: Job<JobData>, error: Error): Promise<void> {
     if (!job.finishedOn) return; // a retry is coming; `run` recorded this attempt
     const id = job.id as string;
-    // A job whose cancel was accepted ends cancelled, however BullMQ ended it.
-    if (await this.records.markCancelled(id, { onlyIfRequested: true })) {
-      this.logger.warn(`${job.queueName} ${id} cancelled (it failed outside its handler)`);
-      return;
-    }
     // BullMQ's stall limit is the one way a job fails without reaching `run`.
     const code = /stalled/i.test(error.message) ? 'stalled' : 'worker-error';
     const info = { message: error.message, code, retryable: false };
     if (await this.records.markFailedIfUnfinished(id, info, job.attemptsMade)) {
+      this.endings.endedOutside(id, 'failed', info);
       this.logger.error(`${job.queueName} ${id} failed outside its handler: ${error.message}`);
+    } else if (await this.records.markCancelled(id, { onlyIfRequested: true })) {
+      // Its cancel was accepted: it ends cancelled, however BullMQ ended it.
+      this.endings.endedOutside(id, 'cancelled');
+      this.logger.warn(`${job.queueName} ${id} cancelled (it failed outside its handler)`);
     }
   }
 

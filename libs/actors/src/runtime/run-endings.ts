@@ -80,6 +80,12 @@ export class RunEndings {
     };
   }
 
+  /** A job BullMQ ended outside its handler (stall limit): its stream ends too. */
+  endedOutside(id: string, status: 'failed' | 'cancelled', error?: JobErrorInfo): void {
+    if (error) this.publish(id, { type: 'error', error });
+    void this.deps.events.end(id, status);
+  }
+
   completed(run: RunState, result: unknown, usage: Usage): void {
     this.publish(run.id, { type: 'result', result, usage });
     void this.deps.events.end(run.id, 'completed');
