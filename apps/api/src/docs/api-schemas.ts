@@ -70,6 +70,7 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
           type: 'object',
           properties: {
             self: { type: 'string' },
+            events: { type: 'string', description: 'SSE stream of the job (GET)' },
             cancel: { type: 'string' },
             retry: { type: 'string' },
           },

@@ -26,7 +26,7 @@ export interface JobView {
   finishedAt: string | null;
   /** Set once a cancel was accepted: the job ends `cancelled` (its worker is stopping it). */
   cancelRequestedAt: string | null;
-  links: { self: string; cancel: string; retry: string };
+  links: { self: string; events: string; cancel: string; retry: string };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -59,6 +59,6 @@ export function toJobView(job: JobEntity, live?: { progress: unknown } | null): 
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
     cancelRequestedAt: iso(job.cancelRequestedAt),
-    links: { self, cancel: `${self}/cancel`, retry: `${self}/retry` },
+    links: { self, events: `${self}/events`, cancel: `${self}/cancel`, retry: `${self}/retry` },
   };
 }
