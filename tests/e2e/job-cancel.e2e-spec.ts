@@ -144,9 +144,16 @@ describe('POST /v1/jobs/:id/cancel on running jobs', () => {
     const ends = workers.map((w) => linesWith(w, `end agent.chat.t1 ${id} attempt 1 cancelled`));
     expect(ends.flat()).toHaveLength(1);
     expect(workers.flatMap((w) => linesWith(w, id, 'attempt 2'))).toEqual([]);
-    expect(await bullJobState(env, 'agent.chat.t1', id)).toBe('failed');
-    const events = await streamEvents(id);
+    await waitUntil(
+      async () => (await bullJobState(env, 'agent.chat.t1', id)) === 'failed',
+      'BullMQ to fail it for good',
+    );
+    const events = await waitUntil(async () => {
+      const all = await streamEvents(id);
+      return all.at(-1)?.type === 'end' && all;
+    }, 'the end of its event stream');
     expect(events[0]).toMatchObject({ type: 'status', status: 'active' });
+    expect(events.filter((e) => e.type === 'token').length).toBeGreaterThan(0);
     expect(events.at(-1)).toEqual({ type: 'end', status: 'cancelled' });
 
     // Cancelled is final: a second cancel is a conflict, and nothing changes.

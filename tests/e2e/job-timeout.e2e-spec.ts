@@ -10,7 +10,14 @@ import { expectProblem } from '../support/problem-assert';
 import { fakeModel, fakeProvider } from '../support/router-kit';
 import { bullJobState, queryEnv } from '../support/store-probe';
 import { createTestEnv, type TestEnv } from '../support/test-env';
-import { linesWith, startApi, startWorker, stopAll, submitJob } from '../support/worker-kit';
+import {
+  linesWith,
+  startApi,
+  startWorker,
+  stopAll,
+  submitJob,
+  waitUntil,
+} from '../support/worker-kit';
 
 jest.setTimeout(120_000);
 
@@ -111,10 +118,13 @@ describe('job timeouts', () => {
     expect(more).toEqual([]);
     expect(call.outcome).toBe('cancelled');
 
+    const entries = await waitUntil(async () => {
+      const all = await stream(id);
+      const last = all.at(-1);
+      return last && (JSON.parse(last[1][3]) as { type: string }).type === 'end' && all;
+    }, 'the end of its event stream');
+    expect(JSON.parse(entries.at(-1)![1][3])).toEqual({ type: 'end', status: 'failed' });
     const before = await row(id);
-    const entries = await stream(id);
-    const last = JSON.parse(entries.at(-1)![1][3]) as unknown;
-    expect(last).toEqual({ type: 'end', status: 'failed' });
     await new Promise((r) => setTimeout(r, QUIET_WINDOW_MS));
     expect(await row(id)).toEqual(before);
     expect(await stream(id)).toEqual(entries);
@@ -142,6 +152,10 @@ describe('job timeouts', () => {
     expect(Number(record.output_tokens)).toBe(call.output_tokens);
     expect(Number(record.output_tokens)).toBeLessThan(400);
     expect(Number(record.cost_micros)).toBeGreaterThan(0);
+    // Its tokens were streamed to clients up to the timeout, and none after the end.
+    const types = (await stream(id)).map(([, fields]) => fields[1]);
+    expect(types.filter((t) => t === 'token').length).toBeGreaterThan(0);
+    expect(types.slice(-2)).toEqual(['error', 'end']);
   });
 
   it('refuses a timeoutMs outside 100 ms – 1 h, or not an integer: 422 invalid-input', async () => {

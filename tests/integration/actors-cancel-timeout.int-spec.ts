@@ -138,6 +138,12 @@ describe('cancel and timeout (actor runtime on BullMQ)', () => {
       const r = await record(id);
       return r.status === status && r;
     }, `${id} to be ${status}`);
+  /** BullMQ moves the job to failed just after the runner has written the record. */
+  const bullFailed = (mailbox: string, id: string) =>
+    waitUntil(
+      async () => (await queue(mailbox).getJobState(id)) === 'failed',
+      `BullMQ to fail ${id}`,
+    );
   const events = async (id: string) => {
     const entries = await redis.xrange(jobEventsKey(env.env.QUEUE_PREFIX, id), '-', '+');
     return entries.map(([entryId, fields]) => ({
@@ -145,6 +151,12 @@ describe('cancel and timeout (actor runtime on BullMQ)', () => {
       event: JSON.parse(fields[fields.indexOf('d') + 1]) as { type: string; status?: string },
     }));
   };
+  /** The stream's last event once it is `end` (written just after the record). */
+  const ending = (id: string) =>
+    waitUntil(async () => {
+      const last = (await events(id)).at(-1)?.event;
+      return last?.type === 'end' && last;
+    }, `the end of ${id}'s stream`);
   const invocations = async (jobId: string) =>
     moduleRef
       .get(DataSource)
@@ -247,12 +259,12 @@ describe('cancel and timeout (actor runtime on BullMQ)', () => {
       expect(ended.cancelRequestedAt).toBeInstanceOf(Date);
       expect(ended.finishedAt).toBeInstanceOf(Date);
       expect(ended.result).toBeNull();
-      // BullMQ failed it for good: a cancelled run is never retried.
-      expect(await queue('agent.chat.t1').getJobState(child.id)).toBe('failed');
+      // BullMQ fails it for good (just after the record is written): never retried.
+      await bullFailed('agent.chat.t1', child.id);
       expect((await invocations(child.id)).map((r) => r.outcome)).toEqual(['cancelled']);
-      expect((await events(child.id)).at(-1)?.event).toEqual({ type: 'end', status: 'cancelled' });
+      expect(await ending(child.id)).toEqual({ type: 'end', status: 'cancelled' });
     }
-    expect((await events(parentId)).at(-1)?.event).toEqual({ type: 'end', status: 'cancelled' });
+    expect(await ending(parentId)).toEqual({ type: 'end', status: 'cancelled' });
   });
 
   it('stops a job whose worker missed the message: the marker is found by the sweep', async () => {
@@ -268,7 +280,7 @@ describe('cancel and timeout (actor runtime on BullMQ)', () => {
     await fake.waitForAborts(1);
     const ended = await statusOf(id, 'cancelled');
     expect(ended.attemptsMade).toBe(1);
-    expect(await queue('agent.chat.t1').getJobState(id)).toBe('failed');
+    await bullFailed('agent.chat.t1', id);
   });
 
   it('a cancel accepted as the job completes wins: the job ends cancelled, once', async () => {
@@ -281,10 +293,8 @@ describe('cancel and timeout (actor runtime on BullMQ)', () => {
 
     const ended = await statusOf(id, 'cancelled');
     expect(ended.result).toBeNull();
-    await waitUntil(
-      async () => (await queue('agent.researcher.t1').getJobState(id)) === 'failed',
-      'BullMQ to fail it',
-    );
+    await bullFailed('agent.researcher.t1', id);
+    expect(await ending(id)).toEqual({ type: 'end', status: 'cancelled' });
     const types = (await events(id)).map((e) => e.event.type);
     expect(types).not.toContain('result');
     expect(types.filter((t) => t === 'end')).toHaveLength(1);
@@ -297,6 +307,7 @@ describe('cancel and timeout (actor runtime on BullMQ)', () => {
     expect(failed.error).toMatchObject({ code: 'TIMEOUT', retryable: false });
     expect(failed.attemptsMade).toBe(1);
     expect(failed.progress).toEqual({ stage: 'started' });
+    expect(await ending(id)).toEqual({ type: 'end', status: 'failed' });
     const stream = await events(id);
     expect(stream.at(-2)?.event).toMatchObject({ type: 'error', error: { code: 'TIMEOUT' } });
     expect(stream.at(-1)?.event).toEqual({ type: 'end', status: 'failed' });
@@ -314,9 +325,10 @@ describe('cancel and timeout (actor runtime on BullMQ)', () => {
     expect(after.updatedAt).toEqual(failed.updatedAt);
     expect(after.progress).toEqual({ stage: 'started' });
     expect(await events(id)).toEqual(stream);
+    await bullFailed('agent.researcher.t1', id);
     const bull = await queue('agent.researcher.t1').getJob(id);
     expect(bull?.progress).toEqual({ stage: 'started' });
-    expect(await bull?.getState()).toBe('failed');
+    expect(bull?.attemptsMade).toBe(1);
     expect(await jobs.findBy({ parentId: id })).toEqual([]);
     const sent = (await jobs.findBy({ tenantId, role: 'chat' })).filter((r) =>
       JSON.stringify(r.input).includes(id),

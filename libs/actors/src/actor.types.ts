@@ -29,7 +29,7 @@ export type ChildResults<C extends readonly ChildSpec[]> = {
 export interface ActorContext {
   /** LLM calls, bound to this job's tier and privacy, aborted with the job. */
   readonly llm: LlmClient;
-  /** Aborts on timeout or shutdown hand-back. */
+  /** Aborts on cancel, timeout or shutdown hand-back; after that, writes through ctx are refused. */
   readonly signal: AbortSignal;
   /** Enqueues a job on another actor's mailbox, for the same tenant. Fire and forget. */
   send<R extends Role>(role: R, input: JobInput<R>, opts?: SendOptions): Promise<{ jobId: string }>;
