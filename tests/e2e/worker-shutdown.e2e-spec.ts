@@ -104,6 +104,8 @@ describe('worker shutdown with a job in flight', () => {
     expect(job.result.text).toMatch(/^Simulated:/);
     // A hand-back is not a failed attempt.
     expect(job.attempts.made).toBe(1);
+    // The record can say completed a moment before the log line reaches us.
+    await fast.waitFor(new RegExp(`end agent\\.chat\\.t1 ${id} .*completed`));
     expect(linesWith(fast, `end agent.chat.t1 ${id}`, 'completed')).toHaveLength(1);
   });
 
@@ -120,6 +122,7 @@ describe('worker shutdown with a job in flight', () => {
     const job = await waitForJob(http, key, id, undefined, 60_000);
     expect(job.status).toBe('completed');
     expect(job.error).toBeNull();
+    await rescuer.waitFor(new RegExp(`end agent\\.chat\\.t1 ${id} .*completed`));
     expect(linesWith(rescuer, `end agent.chat.t1 ${id}`, 'completed')).toHaveLength(1);
     expect(await queue.getJobState(id)).toBe('completed');
   });
