@@ -21,13 +21,13 @@ import type { PlatformLegResult } from './platform-worker.leg';
  * Drains per side in one leg. Short drains, taking turns, put the two sides seconds apart
  * rather than a leg apart, so a burst of other work on the machine hits both alike.
  */
-const PARTS = 4;
+export const PAIR_PARTS = 4;
 
 type Side = 'off' | 'on';
 
 const LABELS: Record<Side, string> = {
-  off: 'Routed worker, budgets off (tenant without pools)',
-  on: 'Routed worker, budgets on (3 pools on every call)',
+  off: 'Platform: JobRunner + chat actor + router → fake OpenAI over HTTP',
+  on: 'The same, budgets on (3 pools on every call)',
 };
 
 export interface BudgetPairResult {
@@ -41,12 +41,13 @@ export interface BudgetPairResult {
 }
 
 /**
- * The routed worker leg with budgets off and on, in one platform context: the same chat jobs
- * through JobRunner, the chat actor, the router, the provider gate and the `openai` SDK to the
- * fake OpenAI server in a child process, invocation log on. Two tenants submit them: one has
- * no budget pool, the other a daily hard and a monthly soft tenant pool and a daily hard pool
- * on its key, so each of its calls reserves and settles in three counters. `jobs` per side, in
- * PARTS drains each, the sides taking turns (ABBA), each drain timed like the routed leg's.
+ * The routed worker leg, budgets off and on, in one platform context: the chat jobs go through
+ * JobRunner, the chat actor, the router, the provider gate and the `openai` SDK to the fake
+ * OpenAI server in a child process, invocation log on. Two tenants submit them: one has no
+ * budget pool (the routed leg's figures), the other a daily hard and a monthly soft tenant
+ * pool and a daily hard pool on its key, so each of its calls reserves and settles in three
+ * counters. `jobs` per side, in PAIR_PARTS drains each, the sides taking turns (ABBA), each drain
+ * timed from the worker's main loop start to its last completion.
  */
 export async function budgetPairLeg(
   settings: BenchSettings,
@@ -78,7 +79,7 @@ async function alternate(
   const pools = await createPools(app, benchPools('worker', who.on.tenantId, who.on.apiKeyId));
   const drains: Record<Side, PlatformDrain[]> = { off: [], on: [] };
   const partRatios: number[] = [];
-  const size = Math.ceil(jobs / PARTS);
+  const size = Math.ceil(jobs / PAIR_PARTS);
   for (let part = 0; part * size < jobs; part++) {
     const n = Math.min(size, jobs - part * size);
     const order: Side[] = (part + round) % 2 === 0 ? ['off', 'on'] : ['on', 'off'];

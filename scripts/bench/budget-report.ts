@@ -1,4 +1,5 @@
 import { fixed } from './bench-output';
+import { PAIR_PARTS } from './budget-pair.leg';
 import type { BenchSettings } from './bench-settings';
 import {
   cpuPerJobMs,
@@ -48,7 +49,7 @@ export function renderBudgetWorkerSection(settings: BenchSettings, legs: WorkerL
     .map((p) => `**${pct(median(p.partRatios))}** at concurrency ${p.concurrency}`)
     .join(' and ');
   const spent = [...new Set(legs.budget.flatMap((p) => p.checks.map((c) => c.spentMicros)))];
-  const parts = legs.budget[0]?.partRatios.length ?? 0;
+  const pairs = legs.budget[0]?.partRatios.length ?? 0;
   return [
     '### Worker path: budgets on against budgets off',
     '',
@@ -63,10 +64,10 @@ export function renderBudgetWorkerSection(settings: BenchSettings, legs: WorkerL
     `With budgets on, the routed worker keeps ${headline} of its throughput with budgets off (median of back-to-back drains); the aim is at least ${pct(AIM)}.`,
     '',
     'Notes:',
-    `- One leg per concurrency and round runs the routed worker (JobRunner, chat actor, LlmRouter, provider gate, \`openai\` SDK over HTTP to the fake OpenAI server in a child process, invocation log on: the routed leg above) for two tenants in turn, in one platform context. Every job is submitted with its tenant's API key id, as POST /v1/jobs submits it. **Budgets off**: that tenant has no pool; the router still asks the BudgetService, which finds none in its pool cache and sends nothing to Redis (the path of any tenant without budgets). **Budgets on**: that tenant has a daily hard tenant pool ($1,000), a monthly soft tenant pool ($10,000) and a daily hard pool on its key ($1,000), so each call's one reservation script holds its worst case in three counters and its one settlement script settles all three. The limits are far above what a leg spends: nothing was refused or shortened.`,
-    `- Each side's jobs run as ${parts / Math.max(1, settings.rounds)} drains per round, the sides taking turns (off on, on off, …; timed like the routed leg, from the worker's main loop start to the last completion, submission untimed). Back-to-back drains are seconds apart, so a burst of other work on the machine mostly hits both sides of a pair; their median ratio over all ${parts} pairs is the figure to quote. "Best round" takes each side's best round (all its drains' jobs over their time), "each round" divides the two sides within a round.`,
+    `- The routed worker leg (JobRunner, chat actor, LlmRouter, provider gate, \`openai\` SDK over HTTP to the fake OpenAI server in a child process, invocation log on) runs once per concurrency and round for two tenants in turn, in one platform context; its budgets-off side is the routed leg of the previous section. Every job is submitted with its tenant's API key id, as POST /v1/jobs submits it. **Budgets off**: that tenant has no pool; the router still asks the BudgetService, which finds none in its pool cache and sends nothing to Redis (the path of any tenant without budgets). **Budgets on**: that tenant has a daily hard tenant pool ($1,000), a monthly soft tenant pool ($10,000) and a daily hard pool on its key ($1,000), so each call's one reservation script holds its worst case in three counters and its one settlement script settles all three. The limits are far above what a leg spends: nothing was refused or shortened.`,
+    `- Each side's jobs run as ${PAIR_PARTS} drains per round, the sides taking turns (off on, on off, …; timed like the routed leg, from the worker's main loop start to the last completion, submission untimed). Back-to-back drains are seconds apart, so a burst of other work on the machine mostly hits both sides of a pair; their median ratio over all ${pairs} pairs is the figure to quote. "Best round" takes each side's best round (all its drains' jobs over their time), "each round" divides the two sides within a round.`,
     `- After every leg the bench checked that each pool's \`spent\` in Redis (BudgetService.status) equals the sum of \`cost_micros\` in \`llm_invocations\` for the budgeted tenant (${spent.join(', ')} µ$ per leg), that nothing is left \`reserved\`, that every job record completed with one \`ok\` invocation row, and that exactly one reservation and one settlement per call went to Redis for the budgeted tenant and none for the other. Any mismatch fails the bench.`,
-    "- Worker CPU is the bench process's user + system CPU while the drains were timed, all rounds, per job: the worker under test, not Redis, PostgreSQL or the fake server. Other load on the machine stretches wall time far more than it changes CPU time, so \"off / on worker CPU\" is the steadier estimate of the throughput share where the worker's Node thread is the limit (concurrency 50 on an idle machine). The Redis server's own work for the two scripts is not in it.",
+    "- Worker CPU is the bench process's user + system CPU while the drains were timed, all rounds, per job: the worker under test, not Redis, PostgreSQL or the fake server. Other load on the machine stretches wall time more than CPU time, but contention inflates CPU time too, so read \"off / on worker CPU\" as a second estimate of the throughput share where the worker's Node thread is the limit (concurrency 50 on an idle machine), not as a precise one. At concurrency 1 it also counts the event loop waking for each awaited round trip. The Redis server's own work for the two scripts is not in it.",
   ];
 }
 
@@ -80,10 +81,9 @@ export function renderRedisCommandsSection(legs: WorkerLegs): string[] {
       `Platform, simulated LLM${leg.logs ? ', logs on' : ''}`,
       leg,
     ]),
-    ...legs.routed.map((leg): NamedLeg => ['Routed (routed leg)', leg]),
     ...legs.budget.flatMap((p): NamedLeg[] => [
-      ['Routed, budgets off (pair leg)', p.off],
-      ['Routed, budgets on (pair leg)', p.on],
+      ['Routed, budgets off', p.off],
+      ['Routed, budgets on', p.on],
     ]),
   ];
   const row = ([name, leg]: NamedLeg) => {
@@ -103,8 +103,11 @@ export function renderRedisCommandsSection(legs: WorkerLegs): string[] {
   };
   const pair50 = legs.budget.find((p) => p.concurrency === 50);
   const raw50 = legs.raw.find((leg) => leg.concurrency === 50);
-  const added = (f: typeof totalPerJob) =>
-    pair50 ? f(pair50.on.commands, 'platform') - f(pair50.off.commands, 'platform') : NaN;
+  const budgetCalls = (t: DrainTally | undefined, purpose: string) =>
+    t ? perJob(t, 'platform', purpose) : NaN;
+  const [reserve, settle] = ['budget reserve', 'budget settle'].map(
+    (p) => budgetCalls(pair50?.on.commands, p) - budgetCalls(pair50?.off.commands, p),
+  );
   return [
     '### Redis commands per LLM call (counted on the wire)',
     '',
@@ -112,7 +115,7 @@ export function renderRedisCommandsSection(legs: WorkerLegs): string[] {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...named.map(row),
     '',
-    `Budgets add ${fixed(added(totalPerJob), 2)} Redis commands and ${fixed(added(roundTripsPerJob), 2)} round trips per call at concurrency 50: one reservation and one settlement script, each its own round trip, both awaited by the call.`,
+    `Budgets add ${fixed(reserve + settle, 2)} Redis commands and as many round trips per call at concurrency 50 (reserve ${fixed(reserve, 2)}, settle ${fixed(settle, 2)}; both awaited by the call). The rest of the platform client's traffic per call is the same with budgets on and off, give or take the gate's cache: ${pair50 ? `${both(pair50.off.commands, 'platform')} off, ${both(pair50.on.commands, 'platform')} on` : 'n/a'} (commands / round trips, all included).`,
     '',
     'Notes:',
     "- Counted in the bench process by wrapping `sendCommand` on the ioredis clients themselves, from the start of the worker's main loop to the last job's completion, in every round (the table sums all rounds; one job = one LLM call on the platform legs). Every command a client sends goes through it, pipelined and script calls included; script calls (EVALSHA) are named by their SHA against the scripts defined on the client. A round trip is a command sent on its own, or a whole pipeline (MULTI/EXEC included), whose commands read `pipeline: …`. The wrappers are on in every leg alike (a counter increment per command).",

@@ -2,7 +2,6 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Config } from '@switchboard/config';
 import { fixed, progress } from './bench-output';
 import { platformEnv, type BenchSettings, type LegScope } from './bench-settings';
-import { withFakeOpenAi } from './fake-openai';
 import { withLegScope } from './leg-isolation';
 import { withStdoutToDevNull, type LogSinkStats } from './log-sink';
 import { withPlatformContext } from './platform-context';
@@ -14,54 +13,45 @@ import {
 } from './platform-drain';
 import type { WorkerLegResult } from './raw-bullmq.leg';
 
-const LABELS = {
-  simulated: 'Platform: JobRunner + chat actor + simulated LLM',
-  routed: 'Platform: JobRunner + chat actor + router → fake OpenAI over HTTP',
-};
+const LABEL = 'Platform: JobRunner + chat actor + simulated LLM';
 
 export interface PlatformLegSpec {
   concurrency: number;
   jobs: number;
   /** LOG_LEVEL=log with stdout sent to /dev/null, instead of warn. */
   logs: boolean;
-  /**
-   * `simulated`: the built-in catalogue's in-process provider. `routed`: a catalogue whose one
-   * tier-1 model is served by a fake OpenAI server, reached through the router, the provider
-   * gate and the official SDK over HTTP.
-   */
-  llm: 'simulated' | 'routed';
 }
 
 export interface PlatformLegResult extends WorkerLegResult {
-  llm: PlatformLegSpec['llm'];
+  /**
+   * `simulated`: the built-in catalogue's in-process provider (this leg). `routed`: a
+   * catalogue whose one tier-1 model is served by a fake OpenAI server, reached through the
+   * router, the provider gate and the official SDK over HTTP (budget-pair.leg.ts).
+   */
+  llm: 'simulated' | 'routed';
   logs: LogSinkStats | undefined;
 }
 
 /**
  * Chat jobs through the real path: records and enqueues via JobSubmissionService (untimed),
- * then a worker whose processor is JobRunner.run, the chat actor and the router. Either way
- * every LLM call is logged; the leg fails unless each job left one `ok` invocation row.
- * The tenant has no budget pools (see budget-pair.leg.ts for budgets on).
+ * then a worker whose processor is JobRunner.run, the chat actor and the router, with the
+ * simulated provider. Every LLM call is logged; the leg fails unless each job left one `ok`
+ * invocation row. The tenant has no budget pool.
  */
 export async function platformWorkerLeg(
   settings: BenchSettings,
   spec: PlatformLegSpec,
   round = 0,
 ): Promise<PlatformLegResult> {
-  const { concurrency, logs, llm } = spec;
-  const leg = `sb${round}_c${concurrency}${logs ? '_logs' : ''}${llm === 'routed' ? '_rt' : ''}`;
+  const { concurrency, logs } = spec;
+  const leg = `sb${round}_c${concurrency}${logs ? '_logs' : ''}`;
   return withLegScope(settings, leg, true, async (scope) => {
     const env = platformEnv(settings, scope, logs ? 'log' : 'warn');
-    const run = (extraEnv: Record<string, string>) =>
-      withPlatformContext({ ...env, ...extraEnv }, (app, config) =>
-        drainPlatform(app, config, scope, settings, spec),
-      );
-    const routedOrNot = () =>
-      llm === 'routed'
-        ? withFakeOpenAi('child-process', (fake) => run({ LLM_CATALOGUE_FILE: fake.catalogueFile }))
-        : run({});
-    if (!logs) return { ...(await routedOrNot()), llm, logs: undefined };
-    const { value, stats } = await withStdoutToDevNull(routedOrNot);
+    const run = () =>
+      withPlatformContext(env, (app, config) => drainPlatform(app, config, scope, settings, spec));
+    const llm = 'simulated';
+    if (!logs) return { ...(await run()), llm, logs: undefined };
+    const { value, stats } = await withStdoutToDevNull(run);
     progress(
       `platform c=${concurrency} with logs: ${stats.lines} log lines (${stats.bytes} bytes) written`,
     );
@@ -74,9 +64,9 @@ async function drainPlatform(
   config: Config,
   scope: LegScope,
   settings: BenchSettings,
-  { concurrency, jobs, llm }: PlatformLegSpec,
+  { concurrency, jobs }: PlatformLegSpec,
 ): Promise<WorkerLegResult> {
-  const name = `platform${llm === 'routed' ? ' routed' : ''} c=${concurrency}`;
+  const name = `platform c=${concurrency}`;
   const who = await createSubmitter(app, `bench-${scope.schema}`);
   const drained = await submitAndDrain(app, config, who, { jobs, concurrency, name });
   await checkLegRows(settings, scope.schema, jobs, name);
@@ -87,7 +77,7 @@ async function drainPlatform(
     `${name}: ${fixed(jobsPerSecond)} jobs/s, ${jobs} records completed, ${jobs} ok invocations`,
   );
   return {
-    label: LABELS[llm],
+    label: LABEL,
     concurrency,
     jobs,
     ms: drained.ms,

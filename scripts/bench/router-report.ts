@@ -1,4 +1,5 @@
 import { fixed, ratio } from './bench-output';
+import { PAIR_PARTS } from './budget-pair.leg';
 import type { BenchSettings } from './bench-settings';
 import { FAKE_TOKENS } from './fake-openai';
 import type { LatencySummary } from './latency-stats';
@@ -93,8 +94,8 @@ export function renderRoutedWorkerSection(
     ...routed.map(row),
     '',
     'Notes:',
-    `- The same chat jobs as the platform legs above, in the same rounds, but the catalogue (LLM_CATALOGUE_FILE) has one OpenAI-compatible provider with one priced tier-1 model, served by the fake OpenAI server running in a child process (so the worker pays only its own side of each call, as with a remote provider): every job's call goes through the router, the provider gate in Redis and the \`openai\` SDK over loopback HTTP (${FAKE_TOKENS}-token answers). "vs raw" compares with raw BullMQ at the same concurrency, "vs simulated platform" with the platform leg whose provider is the in-process simulated one (logs off in both).`,
-    '- After each drain the leg checked that `llm_invocations` holds exactly one `ok` row per job (the simulated legs are checked the same way).',
+    `- The same chat jobs as the platform legs above, in the same rounds, submitted by a tenant without budget pools, but the catalogue (LLM_CATALOGUE_FILE) has one OpenAI-compatible provider with one priced tier-1 model, served by the fake OpenAI server running in a child process (so the worker pays only its own side of each call, as with a remote provider): every job's call goes through the router, the provider gate in Redis and the \`openai\` SDK over loopback HTTP (${FAKE_TOKENS}-token answers). "vs raw" compares with raw BullMQ at the same concurrency, "vs simulated platform" with the platform leg whose provider is the in-process simulated one (logs off in both).`,
+    `- Each round drains these jobs in ${PAIR_PARTS} parts, taking turns with the same number of jobs for a tenant with budgets on (next section); the figures are all parts' jobs over their timed milliseconds. After each leg the bench checked that \`llm_invocations\` holds exactly one \`ok\` row per job (the simulated legs are checked the same way).`,
     `- At concurrency 1 a job takes ${fixed(perJob(raw), 2)} ms with raw BullMQ, ${fixed(perJob(simulated), 2)} ms on the simulated platform and ${fixed(perJob(routed), 2)} ms routed (best rounds): ${signed(perJob(routed) - perJob(simulated), 2)} ms per job for a real HTTP call and the gate, next to the simulated provider (which goes through the router and the log too, but has no gate and no HTTP).`,
     `- Routed legs ran ${settings.jobsC1} jobs at concurrency 1 and ${settings.jobs} at 50, like the others.`,
   ];

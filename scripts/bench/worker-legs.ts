@@ -23,9 +23,12 @@ export interface BudgetPairs {
 
 export interface WorkerLegs {
   raw: BestOf<WorkerLegResult>[];
-  /** With the simulated provider. */
+  /** With the simulated provider (no budget pool). */
   platform: BestOf<PlatformLegResult>[];
-  /** With the router, the provider gate and the SDK to a fake OpenAI server. */
+  /**
+   * With the router, the provider gate and the SDK to a fake OpenAI server: the budgets-off
+   * side of `budget`.
+   */
   routed: BestOf<PlatformLegResult>[];
   /** The routed worker with budgets off and on, taking turns in one leg per round. */
   budget: BudgetPairs[];
@@ -60,17 +63,12 @@ export async function runWorkerLegs(settings: BenchSettings): Promise<WorkerLegs
     (i: number) => rawBullmqLeg(settings, 1, jobsC1, `raw${i}`),
     (i: number) => rawBullmqLeg(settings, 50, jobs, `raw${i}`),
   ];
-  const platform = (concurrency: number, logs: boolean, llm: 'simulated' | 'routed') => {
-    const spec = { concurrency, jobs: concurrency === 1 ? jobsC1 : jobs, logs, llm };
+  const platform = (concurrency: number, logs: boolean) => {
+    const spec = { concurrency, jobs: concurrency === 1 ? jobsC1 : jobs, logs };
     return (i: number) => platformWorkerLeg(settings, spec, i);
   };
-  const platformPlans = [
-    platform(1, false, 'simulated'),
-    platform(50, false, 'simulated'),
-    platform(50, true, 'simulated'),
-    platform(1, false, 'routed'),
-    platform(50, false, 'routed'),
-  ];
+  const platformPlans = [platform(1, false), platform(50, false), platform(50, true)];
+  // The routed legs: budgets off (no pool) and on (three pools) taking turns.
   const budgetPlans = [1, 50].map(
     (concurrency) => (i: number) =>
       budgetPairLeg(settings, { concurrency, jobs: concurrency === 1 ? jobsC1 : jobs }, i),
@@ -86,11 +84,11 @@ export async function runWorkerLegs(settings: BenchSettings): Promise<WorkerLegs
     for (const [k, plan] of ordered(platformPlans, round)) platformRuns[k].push(await plan(round));
     for (const [k, plan] of ordered(budgetPlans, round)) budgetRuns[k].push(await plan(round));
   }
-  const platformBest = platformRuns.map(best);
+  const budget = budgetRuns.map(pairs);
   return {
     raw: rawRuns.map(best),
-    platform: platformBest.filter((leg) => leg.llm === 'simulated'),
-    routed: platformBest.filter((leg) => leg.llm === 'routed'),
-    budget: budgetRuns.map(pairs),
+    platform: platformRuns.map(best),
+    routed: budget.map((p) => p.off),
+    budget,
   };
 }
