@@ -11,10 +11,13 @@ export interface FakeEndpoint {
 }
 
 /** Starts `fake-openai.main.js` (built next to this file) and waits for its base URL. */
-export async function startFakeOpenAiProcess(tokensPerResponse: number): Promise<FakeEndpoint> {
+export async function startFakeOpenAiProcess(
+  tokensPerResponse: number,
+  tokenDelayMs = 0,
+): Promise<FakeEndpoint> {
   const child = spawn(
     process.execPath,
-    [join(__dirname, 'fake-openai.main.js'), String(tokensPerResponse)],
+    [join(__dirname, 'fake-openai.main.js'), String(tokensPerResponse), String(tokenDelayMs)],
     {
       env: { PATH: process.env.PATH ?? '' },
       stdio: ['pipe', 'pipe', 'pipe'],

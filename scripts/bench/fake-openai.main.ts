@@ -5,7 +5,8 @@ import { startFakeProvider } from '../../tests/support/fake-providers';
 
 async function main(): Promise<void> {
   const tokensPerResponse = Number(process.argv[2] ?? 8);
-  const server = await startFakeProvider('openai', { tokensPerResponse });
+  const tokenDelayMs = Number(process.argv[3] ?? 0);
+  const server = await startFakeProvider('openai', { tokensPerResponse, tokenDelayMs });
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -52,7 +52,7 @@ async function startFake(placement: FakePlacement): Promise<FakeEndpoint> {
 }
 
 /** One OpenAI-compatible provider with one priced model serving tier 1 (the bench's chat jobs). */
-function benchCatalogue(baseURL: string): ModelCatalogueFile {
+export function benchCatalogue(baseURL: string): ModelCatalogueFile {
   return {
     version: 1,
     providers: [{ name: FAKE_PROVIDER, kind: 'openai', baseURL, local: false }],

@@ -5,7 +5,11 @@
 // PostgreSQL.
 // Env: REDIS_URL, DATABASE_URL, DATABASE_POOL_SIZE, BENCH_JOBS (5000, concurrency 50),
 // BENCH_JOBS_C1 (BENCH_JOBS / 5), BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50),
-// BENCH_ROUTER_CALLS (2000 timed sequential calls per path and call kind in the router leg).
+// BENCH_ROUTER_CALLS (2000 timed sequential calls per path and call kind in the router leg),
+// BENCH_TTFT_JOBS (200 timed sequential jobs per path in the time-to-first-token leg),
+// BENCH_SSE_SUBSCRIBERS (1000 concurrent SSE subscribers), BENCH_SSE_TOKENS (300 tokens per
+// followed job, 20 ms apart), STREAM_COALESCE_MS (passed to the ttft leg's API and worker),
+// BENCH_ONLY=ttft (run only the time-to-first-token and SSE subscriber leg).
 import 'reflect-metadata';
 import { errorText, progress, say } from './bench-output';
 import { renderReport, type BenchResults } from './bench-report';
@@ -17,11 +21,18 @@ import { processMemory } from './proc-memory';
 import { rawBullmqLeg } from './raw-bullmq.leg';
 import { routerOverheadLeg } from './router-overhead.leg';
 import { submissionLeg } from './submission.leg';
+import { renderTtftSection } from './ttft-report';
+import { ttftLeg } from './ttft.leg';
 import { runWorkerLegs } from './worker-legs';
 
 async function main(): Promise<void> {
   installSignalCleanup();
   const settings = readBenchSettings();
+  if (process.env.BENCH_ONLY === 'ttft') {
+    await onlyTtft(settings);
+    return;
+  }
+  if (process.env.BENCH_ONLY) throw new Error('BENCH_ONLY accepts only "ttft"');
   const machine = await describeMachine(settings);
   progress(
     `run ${settings.runId}: ${settings.jobsC1} jobs at concurrency 1, ${settings.jobs} at 50, ` +
@@ -40,6 +51,8 @@ async function main(): Promise<void> {
   loads.push(loadNow());
   const submission = await submissionLeg(settings);
   loads.push(loadNow());
+  const ttft = await ttftLeg(settings);
+  loads.push(loadNow());
   const results: BenchResults = {
     machine,
     raw,
@@ -54,6 +67,23 @@ async function main(): Promise<void> {
   };
   say('');
   say(renderReport(settings, results));
+  say('');
+  say(renderTtftSection(ttft));
+  const warning = busyWarning(loads);
+  if (warning) say(`\nWARNING: ${warning}.`);
+}
+
+/** BENCH_ONLY=ttft: the time-to-first-token and SSE subscriber leg alone. */
+async function onlyTtft(settings: ReturnType<typeof readBenchSettings>): Promise<void> {
+  const machine = await describeMachine(settings);
+  const loads = [loadNow()];
+  progress(`run ${settings.runId}, time to first token only; ${machine}`);
+  const ttft = await ttftLeg(settings);
+  loads.push(loadNow());
+  say('');
+  say(`Machine: ${machine}`);
+  say('');
+  say(renderTtftSection(ttft));
   const warning = busyWarning(loads);
   if (warning) say(`\nWARNING: ${warning}.`);
 }

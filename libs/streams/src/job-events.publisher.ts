@@ -40,7 +40,11 @@ export class JobEventsPublisher implements BeforeApplicationShutdown {
     return this.add(jobId, event);
   }
 
-  /** Buffers a token delta; one `token` event per coalescing window per job. */
+  /**
+   * A token delta. The first one of a burst is written at once (the client's time to first
+   * token pays no window); the ones that follow within the coalescing window are buffered
+   * and written together, one `token` event per window while the model keeps writing.
+   */
   token(jobId: string, text: string): void {
     if (text.length === 0) return;
     const window = this.config.streams.coalesceMs;
@@ -50,14 +54,26 @@ export class JobEventsPublisher implements BeforeApplicationShutdown {
       if (pending.text.length >= MAX_PENDING_CHARS) void this.flushNow(jobId);
       return;
     }
-    if (window <= 0) {
-      void this.add(jobId, { type: 'token', text });
-      return;
-    }
-    const timer = setTimeout(() => void this.flushNow(jobId), window);
+    void this.add(jobId, { type: 'token', text });
+    if (window <= 0) return;
+    const timer = setInterval(() => this.windowEnds(jobId), window);
     // A pending flush must not keep a draining process alive; shutdown flushes explicitly.
     timer.unref();
-    this.pending.set(jobId, { text, timer });
+    this.pending.set(jobId, { text: '', timer });
+  }
+
+  /** Writes what the window gathered; a window that gathered nothing closes. */
+  private windowEnds(jobId: string): void {
+    const pending = this.pending.get(jobId);
+    if (!pending) return;
+    if (pending.text.length === 0) {
+      clearInterval(pending.timer);
+      this.pending.delete(jobId);
+      return;
+    }
+    const text = pending.text;
+    pending.text = '';
+    void this.add(jobId, { type: 'token', text });
   }
 
   /** Writes the job's buffered tokens now; resolves once they are stored (or failed). */
@@ -91,9 +107,9 @@ export class JobEventsPublisher implements BeforeApplicationShutdown {
   private async flushNow(jobId: string): Promise<void> {
     const pending = this.pending.get(jobId);
     if (!pending) return;
-    clearTimeout(pending.timer);
+    clearInterval(pending.timer);
     this.pending.delete(jobId);
-    await this.add(jobId, { type: 'token', text: pending.text });
+    if (pending.text.length > 0) await this.add(jobId, { type: 'token', text: pending.text });
   }
 
   private async add(jobId: string, event: JobEvent): Promise<string> {
