@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenAI } from 'openai';
-import { openSse, type SseConnection } from './sse-client';
+import { openSse, type SseConnection } from '../../tests/support/sse-client';
 import { createTenantKey } from './api-admin';
 import { withApiProcess, type ApiProcess } from './api-process';
 import { progress } from './bench-output';
