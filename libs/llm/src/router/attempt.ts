@@ -41,7 +41,8 @@ export class Attempt {
     private readonly routing: LlmRouting,
     kind: 'chat' | 'stream' | 'embed',
     number: number,
-    private readonly probe: boolean,
+    /** `gated`: the provider has a breaker (in-process ones have none); `probe`: this call is its half-open trial. */
+    private readonly gate: { gated: boolean; probe: boolean },
     readonly hold: BudgetHold,
     private readonly request?: LlmRequest,
   ) {
@@ -143,18 +144,12 @@ export class Attempt {
     );
   }
 
-  /** In-process providers (simulated) have no endpoint to protect: no breaker, no cooldown. */
-  private inProcess(): boolean {
-    return this.services.catalogue.provider(this.provider).kind === 'simulated';
-  }
-
   private async tellGate(outcome: 'ok' | 'fail' | 'release') {
-    return this.inProcess()
-      ? undefined
-      : this.services.gate.record(this.provider, outcome, this.probe);
+    if (!this.gate.gated) return undefined;
+    return this.services.gate.record(this.provider, outcome, this.gate.probe);
   }
 
   private async coolDown(ms: number): Promise<void> {
-    if (!this.inProcess()) await this.services.gate.coolDown(this.provider, ms);
+    if (this.gate.gated) await this.services.gate.coolDown(this.provider, ms);
   }
 }

@@ -279,8 +279,9 @@ export class LlmRouter {
     request?: LlmRequest,
   ): Promise<Attempt | undefined> {
     const key = candidate.model.key;
-    const inProcess = this.deps.catalogue.provider(candidate.model.provider).kind === 'simulated';
-    const ticket = inProcess
+    // In-process providers (simulated) have no endpoint to protect: no breaker, no cooldown.
+    const gated = this.deps.catalogue.provider(candidate.model.provider).kind !== 'simulated';
+    const ticket = !gated
       ? { allowed: true, state: 'closed' as const, waitMs: 0 }
       : await this.deps.gate.acquire(candidate.model.provider);
     if (!ticket.allowed) {
@@ -312,7 +313,7 @@ export class LlmRouter {
       routing,
       kind,
       number,
-      ticket.state === 'probe',
+      { gated, probe: ticket.state === 'probe' },
       hold,
       request,
     );
