@@ -5,6 +5,7 @@ import { LlmInvocations1763900000000 } from './1763900000000-llm-invocations';
 import { JobRoutingOptions1763950000000 } from './1763950000000-job-routing-options';
 import { Budgets1764000000000 } from './1764000000000-budgets';
 import { JobTimeout1764100000000 } from './1764100000000-job-timeout';
+import { InvocationIds1764200000000 } from './1764200000000-invocation-ids';
 
 export const MIGRATIONS = [
   InitialSchema1763700000000,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   JobRoutingOptions1763950000000,
   Budgets1764000000000,
   JobTimeout1764100000000,
+  InvocationIds1764200000000,
 ];

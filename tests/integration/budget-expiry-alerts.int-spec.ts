@@ -86,41 +86,72 @@ describe('BudgetService expiry and alerts (Redis + PostgreSQL)', () => {
       );
     });
 
-    it('returns a hold never settled, at the next reserve or by the sweep', async () => {
+    it('charges a hold never settled at its worst case, at the next reserve or by the sweep', async () => {
       const tenantId = await tenant();
       const hard = await pool({ tenantId, scope: 'tenant', limitMicros: 10_000 });
       const lost = await shortLived.reserve({ tenantId }, QUOTE); // its worker "dies"
       expect(lost.ok).toBe(true);
       expect(await counters(hard)).toEqual({ spentMicros: 0, reservedMicros: WORST });
-      // Once it has expired, the next reservation (anyone's) returns it on its way.
+      // Once it has expired, the next reservation (anyone's) charges it on its way: the
+      // provider may have served it, so the budget never believes less was spent.
       await waitUntil(async () => {
         const r = await budget.reserve({ tenantId }, QUOTE);
         if (!r.ok) throw new Error('refused');
         await budget.settle(r.reservation, 0);
         return (await counters(hard)).reservedMicros === 0;
-      }, 'the expired hold to be returned');
+      }, 'the expired hold to be charged');
+      expect(await counters(hard)).toEqual({ spentMicros: WORST, reservedMicros: 0 });
 
       await shortLived.reserve({ tenantId }, QUOTE);
       await shortLived.reserve({ tenantId }, QUOTE);
       expect((await counters(hard)).reservedMicros).toBe(2 * WORST);
       let swept = 0;
       await waitUntil(async () => (swept += await budget.sweepExpired()) >= 2, 'a sweep');
-      expect(await counters(hard)).toEqual({ spentMicros: 0, reservedMicros: 0 });
+      expect(await counters(hard)).toEqual({ spentMicros: 3 * WORST, reservedMicros: 0 });
       expect(await budget.sweepExpired()).toBe(0);
     });
 
-    it('still counts the money of a settle that comes after expiry', async () => {
+    it('logs a registered call that expired as lost, with its worst case', async () => {
+      const tenantId = await tenant();
+      await pool({ tenantId, scope: 'tenant', limitMicros: 10_000 });
+      const id = randomUUID();
+      const row = JSON.stringify({ id, provider: 'p', model: 'm', outcome: 'lost' });
+      const held = await shortLived.reserve({ tenantId }, QUOTE, { id, row });
+      if (!held.ok) throw new Error('refused');
+      const stream = budget.invocationStream;
+      await waitUntil(async () => (await budget.sweepExpired()) >= 1, 'the hold to expire');
+      const entries = await kit.redis.xrange(stream, '-', '+');
+      const mine = entries.find(([, fields]) => fields[1] === row);
+      expect(mine).toBeDefined();
+      const [charged, input, max] = mine![1][3].split(',').map(Number);
+      expect({ charged, input, max }).toEqual({ charged: WORST, input: 100, max: 200 });
+    });
+
+    it('corrects the worst-case charge when the settle comes after expiry', async () => {
       const tenantId = await tenant();
       const hard = await pool({ tenantId, scope: 'tenant', limitMicros: 10_000 });
       const slow = await shortLived.reserve({ tenantId }, QUOTE);
       if (!slow.ok) throw new Error('refused');
       await waitUntil(async () => (await budget.sweepExpired()) >= 1, 'the hold to expire');
-      expect(await counters(hard)).toEqual({ spentMicros: 0, reservedMicros: 0 });
+      expect(await counters(hard)).toEqual({ spentMicros: WORST, reservedMicros: 0 });
       await shortLived.settle(slow.reservation, 420);
       expect(await counters(hard)).toEqual({ spentMicros: 420, reservedMicros: 0 });
       // A second settle of the same reservation changes nothing.
       await shortLived.settle(slow.reservation, 420);
       expect((await counters(hard)).spentMicros).toBe(420);
+    });
+
+    it('registers a call with no pool (or a free one) so that it is logged if lost', async () => {
+      const tenantId = await tenant(); // no pools at all
+      const id = randomUUID();
+      const free = { ...QUOTE, prices: { input: 0, output: 0, cachedInput: 0 } };
+      const held = await budget.reserve({ tenantId }, free, { id, row: '{}' });
+      expect(held).toMatchObject({ ok: true, reservation: { id, amountMicros: 0 } });
+      expect(await kit.redis.zscore(`${config.redis.prefix}:budget:reservations`, id)).not.toBe(
+        null,
+      );
+      await budget.settle(held.ok ? held.reservation : null, 0, { row: '{"id":"x"}' });
+      expect(await kit.redis.zscore(`${config.redis.prefix}:budget:reservations`, id)).toBe(null);
     });
   });
 

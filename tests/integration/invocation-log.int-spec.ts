@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Config, ConfigModule, loadConfig } from '@switchboard/config';
-import { InvocationLog } from '@switchboard/llm';
+import { InvocationDrain, InvocationLog } from '@switchboard/llm';
 import type { Role, Tier } from '@switchboard/catalogue';
 import {
   InvocationsRepository,
@@ -55,6 +55,8 @@ describe('LLM invocation log (PostgreSQL)', () => {
   let moduleRef: TestingModule;
   let repo: InvocationsRepository;
   let db: DataSource;
+  // The in-memory log on its own (the durable ledger has its own suite).
+  const noLedger = { flush: () => Promise.resolve() } as unknown as InvocationDrain;
 
   const count = async (provider: string) =>
     Number(
@@ -66,14 +68,18 @@ describe('LLM invocation log (PostgreSQL)', () => {
       )[0].n,
     );
   const logWith = (overrides: Record<string, string>) =>
-    new InvocationLog(repo, loadConfig({ ...env.env, ...overrides }));
+    new InvocationLog(repo, loadConfig({ ...env.env, ...overrides }), noLedger);
 
   beforeAll(async () => {
-    env = await createTestEnv({ LLM_INVOCATION_BATCH_SIZE: '4', LLM_INVOCATION_FLUSH_MS: '20' });
+    env = await createTestEnv({
+      LLM_INVOCATION_LOG: 'memory',
+      LLM_INVOCATION_BATCH_SIZE: '4',
+      LLM_INVOCATION_FLUSH_MS: '20',
+    });
     config = loadConfig(env.env);
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule, PersistenceModule.forRoot('invocation-log-int-spec')],
-      providers: [InvocationLog],
+      providers: [InvocationLog, { provide: InvocationDrain, useValue: noLedger }],
     })
       .overrideProvider(Config)
       .useValue(config)
@@ -223,7 +229,7 @@ describe('LLM invocation log (PostgreSQL)', () => {
     it('flushes what is left when the application shuts down', async () => {
       const app = await Test.createTestingModule({
         imports: [ConfigModule, PersistenceModule.forRoot('invocation-log-shutdown')],
-        providers: [InvocationLog],
+        providers: [InvocationLog, { provide: InvocationDrain, useValue: noLedger }],
       })
         .overrideProvider(Config)
         .useValue(loadConfig({ ...env.env, LLM_INVOCATION_FLUSH_MS: '60000' }))

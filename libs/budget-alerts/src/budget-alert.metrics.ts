@@ -16,3 +16,11 @@ export const webhookDeliveriesTotal = new Counter({
   labelNames: ['result'] as const,
   registers: [metricsRegistry],
 });
+
+/** Settlements where a provider reported more input than the call reserved, by model. */
+export const inputBoundExceededTotal = new Counter({
+  name: 'switchboard_llm_input_bound_exceeded_total',
+  help: "Calls whose provider counted more input tokens than the model's reserved bound",
+  labelNames: ['model'] as const,
+  registers: [metricsRegistry],
+});

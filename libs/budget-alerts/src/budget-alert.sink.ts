@@ -5,9 +5,14 @@ import {
   type BeforeApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { BudgetPoolsRepository, type BudgetAlert, type BudgetAlertSink } from '@switchboard/budget';
+import {
+  BudgetPoolsRepository,
+  type BudgetAlert,
+  type BudgetAlertSink,
+  type InputBoundAlert,
+} from '@switchboard/budget';
 import type { Queue } from 'bullmq';
-import { budgetAlertsTotal } from './budget-alert.metrics';
+import { budgetAlertsTotal, inputBoundExceededTotal } from './budget-alert.metrics';
 import { budgetAlertId, toBudgetAlertPayload } from './budget-alert.payload';
 import { WEBHOOK_JOB_OPTIONS, WEBHOOKS_QUEUE, type WebhookJobData } from './webhook-queue';
 
@@ -44,6 +49,11 @@ export class BudgetAlertSinkService
       )
       .finally(() => this.pending.delete(work));
     this.pending.add(work);
+  }
+
+  /** Counted per model (alert rules watch the rate); the budget service logs the details. */
+  inputBoundExceeded(alert: InputBoundAlert): void {
+    inputBoundExceededTotal.inc({ model: alert.model });
   }
 
   /** Alerts still being recorded or enqueued (tests and shutdown wait for them). */

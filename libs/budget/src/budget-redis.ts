@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RESERVE_SCRIPT, SETTLE_SCRIPT, SWEEP_SCRIPT } from './budget.scripts';
+import { LEARN_FACTOR_SCRIPT, RESERVE_SCRIPT, SETTLE_SCRIPT, SWEEP_SCRIPT } from './budget.scripts';
 
 type Arg = string | number;
 type Script = (numberOfKeys: number, ...args: Arg[]) => Promise<unknown>;
@@ -7,14 +7,21 @@ type BudgetRedis = Redis & {
   sbBudgetReserve?: Script;
   sbBudgetSettle?: Script;
   sbBudgetSweep?: Script;
+  sbBudgetLearnFactor?: Script;
 };
 
 /** Redis key names of the budget; the prefix comes first so a `{hash tag}` keeps one slot. */
 export class BudgetKeys {
   private readonly base: string;
+  /** The stream of invocation rows: written with each settlement, drained to Postgres. */
+  readonly invocations: string;
+  /** Per model, how far its provider's input counts overran the bound reserved for them. */
+  readonly inputFactors: string;
 
   constructor(prefix: string) {
     this.base = `${prefix}:budget`;
+    this.invocations = `${prefix}:ledger:invocations`;
+    this.inputFactors = `${this.base}:input-factor`;
   }
 
   /** A pool's counter for a period; a job pool's counter is per job instead. */
@@ -55,6 +62,10 @@ export class BudgetScripts {
   async sweep(keys: string[], args: Arg[]): Promise<number> {
     const run = this.command('sbBudgetSweep', SWEEP_SCRIPT);
     return (await run(keys.length, ...keys, ...args)) as number;
+  }
+
+  async learnFactor(keys: string[], args: Arg[]): Promise<void> {
+    await this.command('sbBudgetLearnFactor', LEARN_FACTOR_SCRIPT)(keys.length, ...keys, ...args);
   }
 
   private command(name: keyof BudgetRedis & `sbBudget${string}`, lua: string): Script {

@@ -1,13 +1,23 @@
-// Lua for budget reservations: one script before an LLM call (check every pool and reserve)
-// and one after it (settle), so a call costs at most two Redis round trips.
+// Lua for the spend ledger: one script before an LLM call (check every pool and reserve, and
+// register the call) and one after it (settle, append the call's invocation row, and journal
+// its answer), so a call costs exactly two Redis round trips and nothing it did is only in
+// a process's memory.
 //
 // Keys (the configured prefix first, so a `{hash tag}` keeps them on one Cluster slot):
 //   <prefix>:budget:<poolId>:<periodKey>        hash { spent, reserved } — a pool's counter
 //   <prefix>:budget:<poolId>:job:<jobId>        the same, for a job pool (one per job)
-//   <prefix>:budget:res:<id>                    hash { <counter key> = µ$ held in it }
+//   <prefix>:budget:res:<id>                    hash { <counter key> = µ$ held in it,
+//                                                      ~amount, ~in, ~max, ~row, ~lost }
 //   <prefix>:budget:reservations                zset of reservation ids, scored by expiry (ms)
-// Releasing expired reservations touches keys the caller could not declare (found in the
-// zset); they share the prefix's hash tag, so they live in the script's slot.
+//   <prefix>:budget:input-factor                hash { model key = learned input multiplier }
+//   <prefix>:ledger:invocations                 stream of invocation rows, drained to Postgres
+// Expiring reservations touches keys the caller could not declare (found in the zset); they
+// share the prefix's hash tag, so they live in the script's slot.
+//
+// A reservation that expires belongs to a call whose process died (or that outlived
+// BUDGET_RESERVATION_TTL_MS): the provider may still bill it, so it is charged at its worst
+// case and logged as a `lost` invocation. If the call's settlement still arrives, it corrects
+// the charge to the actual cost, and its row replaces the `lost` one.
 //
 // Every number handed to redis.call goes through int() (%.0f): Lua numbers are doubles, and
 // Redis may print one as 1e+11, which HINCRBY and PEXPIRE refuse. Amounts stay below 2^53,
@@ -33,48 +43,81 @@ local function cdiv(a, b)
   if q * b < a then q = q + 1 end
   return q
 end
--- Returns a reservation's hold to its counters (never below 0, never recreating a counter
--- that already expired) and forgets it.
-local function release(zset, resKey, id)
-  local held = redis.call('HGETALL', resKey)
+local function isCounter(field) return string.sub(field, 1, 1) ~= '~' end
+-- Moves a reservation's hold out of its counters' reserved (never below 0, never recreating
+-- a counter that already expired), into their spent when charge is set.
+local function unhold(held, charge)
   for j = 1, #held, 2 do
     local counter, amount = held[j], tonumber(held[j + 1])
-    if amount ~= 0 and redis.call('EXISTS', counter) == 1 then
+    if isCounter(counter) and amount ~= 0 and redis.call('EXISTS', counter) == 1 then
       if redis.call('HINCRBY', counter, 'reserved', int(-amount)) < 0 then
         redis.call('HSET', counter, 'reserved', '0')
       end
+      if charge then redis.call('HINCRBY', counter, 'spent', int(amount)) end
     end
   end
-  redis.call('DEL', resKey)
-  redis.call('ZREM', zset, id)
 end
-local function heal(zset, resPrefix, now, limit)
+local function field(held, name)
+  for j = 1, #held, 2 do if held[j] == name then return held[j + 1] end end
+  return nil
+end
+-- Charges each expired reservation at its worst case and logs the call as lost; the hash
+-- stays (marked ~lost) so a late settlement can correct the charge.
+local function expire(zset, resPrefix, stream, now, limit)
   local ids = redis.call('ZRANGEBYSCORE', zset, '-inf', int(now), 'LIMIT', '0', int(limit))
-  for _, id in ipairs(ids) do release(zset, resPrefix .. id, id) end
+  for _, id in ipairs(ids) do
+    local key = resPrefix .. id
+    local held = redis.call('HGETALL', key)
+    redis.call('ZREM', zset, id)
+    if #held > 0 and field(held, '~lost') == nil then
+      unhold(held, true)
+      local amount = field(held, '~amount') or '0'
+      redis.call('HSET', key, '~lost', amount)
+      local row = field(held, '~row')
+      if row then
+        local lost = amount .. ',' .. (field(held, '~in') or '0') .. ',' ..
+          (field(held, '~max') or '0') .. ',' .. int(now)
+        redis.call('XADD', stream, '*', 'r', row, 'lost', lost)
+      end
+    end
+  end
   return #ids
 end
 `;
 
 /**
- * KEYS: reservations zset, the new reservation's hash, then one counter per pool.
+ * KEYS: [1] reservations zset, [2] the new reservation's hash, [3] the invocation stream,
+ *       [4] the learned input factors, then one counter per pool.
  * ARGV: [1] reservation id, [2] reservation hash prefix, [3] reservation TTL ms,
- *       [4] input cost scaled (tokens × µ$/Mtok), [5] output price, [6] max tokens,
- *       [7] floor tokens, [8] worst case µ$, [9] how many expired reservations to release,
- *       then per pool: limit µ$, hard (1|0), counter TTL ms (0: none).
- * Returns {1, max tokens, µ$ reserved, expired released} or
+ *       [4] input tokens (the bound), [5] input price, [6] output price, [7] max tokens,
+ *       [8] floor tokens, [9] how many expired reservations to charge, [10] the model's key
+ *       in the learned factors ('' none), [11] the row to log if the call is lost ('' none:
+ *       no pool applies and nothing registers the call), then per pool: limit µ$, hard (1|0),
+ *       counter TTL ms (0: none).
+ * Returns {1, max tokens, µ$ reserved, expired charged, input tokens reserved} or
  *         {0, index of the refusing pool (1-based), its remaining µ$, µ$ needed}.
+ * With no pool and no row it only charges expired reservations and returns {1, max tokens,
+ * worst case, expired, input tokens} without holding anything.
  * The lowering is budget-math.ts's lowerToBudget, step for step.
  */
 export const RESERVE_SCRIPT = `${COMMON}
-local healed = heal(KEYS[1], ARGV[2], nowMs(), tonumber(ARGV[9]))
-local inputScaled, outPrice = tonumber(ARGV[4]), tonumber(ARGV[5])
-local maxTokens, floorTokens, worst = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local pools = #KEYS - 2
+local expired = expire(KEYS[1], ARGV[2], KEYS[3], nowMs(), tonumber(ARGV[9]))
+local inputTokens = tonumber(ARGV[4])
+if ARGV[10] ~= '' then
+  local learned = tonumber(redis.call('HGET', KEYS[4], ARGV[10]) or '1')
+  if learned > 1 then inputTokens = math.ceil(inputTokens * learned) end
+end
+local inputScaled, outPrice = inputTokens * tonumber(ARGV[5]), tonumber(ARGV[6])
+local maxTokens, floorTokens = tonumber(ARGV[7]), tonumber(ARGV[8])
+local worst = cdiv(inputScaled + maxTokens * outPrice, 1000000)
+local first = 5
+local pools = #KEYS - first + 1
+if pools == 0 and ARGV[11] == '' then return {1, maxTokens, worst, expired, inputTokens} end
 local tightest, least = 0, nil
 for i = 1, pools do
-  local a = 9 + (i - 1) * 3
+  local a = 11 + (i - 1) * 3
   if ARGV[a + 2] == '1' then
-    local c = redis.call('HMGET', KEYS[i + 2], 'spent', 'reserved')
+    local c = redis.call('HMGET', KEYS[first + i - 1], 'spent', 'reserved')
     local remaining = tonumber(ARGV[a + 1]) - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0)
     if least == nil or remaining < least then least, tightest = remaining, i end
   end
@@ -94,46 +137,81 @@ if least ~= nil and least < worst then
 end
 local held = int(amount)
 for i = 1, pools do
-  local counter = KEYS[i + 2]
+  local counter = KEYS[first + i - 1]
   redis.call('HINCRBY', counter, 'reserved', held)
-  local ttl = tonumber(ARGV[9 + (i - 1) * 3 + 3])
+  local ttl = tonumber(ARGV[11 + (i - 1) * 3 + 3])
   if ttl > 0 then redis.call('PEXPIRE', counter, int(ttl)) end
   redis.call('HSET', KEYS[2], counter, held)
 end
+redis.call('HSET', KEYS[2], '~amount', held, '~in', int(inputTokens), '~max', int(maxTokens))
+if ARGV[11] ~= '' then redis.call('HSET', KEYS[2], '~row', ARGV[11]) end
 local ttl = tonumber(ARGV[3])
--- The hash outlives its expiry so the sweep can still release it; the TTL only stops a leak.
+-- The hash outlives its expiry so a late settlement can still correct the charge.
 redis.call('PEXPIRE', KEYS[2], int(ttl + 7 * 86400000))
 redis.call('ZADD', KEYS[1], int(nowMs() + ttl), ARGV[1])
-return {1, maxTokens, amount, healed}`;
+return {1, maxTokens, amount, expired, inputTokens}`;
 
 /**
- * KEYS: reservations zset, the reservation's hash, then its counters.
- * ARGV: [1] reservation id, [2] actual µ$, then per counter its TTL ms (0: none), applied
- *       only if the counter had to be recreated.
+ * KEYS: [1] reservations zset, [2] the reservation's hash, [3] the invocation stream,
+ *       [4] the journal hash (any key when there is no answer to journal), then its counters.
+ * ARGV: [1] reservation id, [2] actual µ$, [3] the invocation row ('' none), [4] the journal
+ *       field ('' none), [5] the answer, [6] the journal's TTL ms, then per counter its TTL ms
+ *       (0: none), applied only if the counter had to be recreated.
  * Returns {state, spent before, spent after, ...per counter}; state 1: released and settled,
- * 2: the reservation had expired (its hold was already returned; the money still counts).
+ * 2: the reservation was unknown (the money still counts), 3: it had expired and was charged
+ * at its worst case, now corrected to the actual cost.
  */
 export const SETTLE_SCRIPT = `${COMMON}
 local state = 2
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  release(KEYS[1], KEYS[2], ARGV[1])
-  state = 1
+local actual = tonumber(ARGV[2])
+local delta = actual
+local held = redis.call('HGETALL', KEYS[2])
+if #held > 0 then
+  local lost = field(held, '~lost')
+  if lost then
+    state = 3
+    delta = actual - tonumber(lost)
+  else
+    unhold(held, false)
+    state = 1
+  end
+  redis.call('DEL', KEYS[2])
 end
 redis.call('ZREM', KEYS[1], ARGV[1])
-local actual = tonumber(ARGV[2])
 local out = {state}
-for i = 3, #KEYS do
-  local after = redis.call('HINCRBY', KEYS[i], 'spent', ARGV[2])
-  local ttl = tonumber(ARGV[i])
-  if ttl > 0 and redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIRE', KEYS[i], int(ttl)) end
-  out[#out + 1] = after - actual
-  out[#out + 1] = after
+for i = 5, #KEYS do
+  local counter = KEYS[i]
+  if state == 3 and redis.call('EXISTS', counter) == 0 then
+    out[#out + 1] = 0
+    out[#out + 1] = 0
+  else
+    local after = redis.call('HINCRBY', counter, 'spent', int(delta))
+    if after < 0 then
+      redis.call('HSET', counter, 'spent', '0')
+      after = 0
+    end
+    local ttl = tonumber(ARGV[i + 2])
+    if ttl > 0 and redis.call('PTTL', counter) == -1 then redis.call('PEXPIRE', counter, int(ttl)) end
+    out[#out + 1] = after - delta
+    out[#out + 1] = after
+  end
+end
+if ARGV[3] ~= '' then redis.call('XADD', KEYS[3], '*', 'r', ARGV[3]) end
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
+  redis.call('PEXPIRE', KEYS[4], ARGV[6])
 end
 return out`;
 
 /**
- * KEYS: reservations zset. ARGV: [1] reservation hash prefix, [2] most to release.
- * Returns how many expired reservations it released.
+ * KEYS: reservations zset, invocation stream. ARGV: [1] reservation hash prefix, [2] most to
+ * charge. Returns how many expired reservations it charged.
  */
 export const SWEEP_SCRIPT = `${COMMON}
-return heal(KEYS[1], ARGV[1], nowMs(), tonumber(ARGV[2]))`;
+return expire(KEYS[1], ARGV[1], KEYS[2], nowMs(), tonumber(ARGV[2]))`;
+
+/** KEYS: learned input factors. ARGV: model key, observed multiplier. Keeps the largest. */
+export const LEARN_FACTOR_SCRIPT = `
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '1')
+if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1`;

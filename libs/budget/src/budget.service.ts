@@ -16,12 +16,14 @@ import type {
   BudgetScope,
   BudgetSubject,
   CallQuote,
+  CallRegistration,
+  SettleRecord,
   PoolStatus,
   Reservation,
   ReserveResult,
 } from './budget.types';
 
-/** Expired reservations each reserve returns on its way, so expiry heals without a sweeper. */
+/** Expired reservations each reserve charges on its way, so expiry heals without a sweeper. */
 const HEAL_BATCH = 10;
 const SWEEP_BATCH = 100;
 
@@ -72,31 +74,46 @@ export class BudgetService {
 
   /**
    * Holds the call's worst case in every pool that applies, lowering max tokens to what the
-   * tightest hard pool can still pay for, or refuses below BUDGET_MIN_OUTPUT_TOKENS. No Redis
-   * call when no pool applies or the call is free (reservation null).
+   * tightest hard pool can still pay for, or refuses below BUDGET_MIN_OUTPUT_TOKENS. With a
+   * `register`, the call is held even when no pool applies (or it is free), so that it is
+   * logged as `lost` should its process die. No Redis call when no pool applies, the call is
+   * free, and nothing registers it (reservation null).
    */
-  async reserve(subject: BudgetSubject, quote: CallQuote): Promise<ReserveResult> {
-    const pools = await this.pools.forSubject(subject);
-    const { inputScaled, worstMicros } = quoteCost(quote);
-    if (pools.length === 0 || worstMicros === 0) {
+  async reserve(
+    subject: BudgetSubject | null,
+    quote: CallQuote,
+    register?: CallRegistration,
+  ): Promise<ReserveResult> {
+    const pools = subject ? await this.pools.forSubject(subject) : [];
+    const { worstMicros } = quoteCost(quote);
+    if (!register && (pools.length === 0 || worstMicros === 0)) {
       return { ok: true, reservation: null, maxTokens: quote.maxTokens };
     }
     const now = this.clock.now();
-    const legs = pools.map((pool) => planLeg(this.keys, pool, now, subject.jobId ?? null));
-    const id = randomUUID();
+    const charged = worstMicros === 0 ? [] : pools;
+    const legs = charged.map((pool) => planLeg(this.keys, pool, now, subject?.jobId ?? null));
+    const id = register?.id ?? randomUUID();
     const { reservationTtlMs, minOutputTokens } = this.config.budget;
     const reply = await this.scripts.reserve(
-      [this.keys.reservations, this.keys.reservation(id), ...legs.map((l) => l.counter)],
+      [
+        this.keys.reservations,
+        this.keys.reservation(id),
+        this.keys.invocations,
+        this.keys.inputFactors,
+        ...legs.map((l) => l.counter),
+      ],
       [
         id,
         this.keys.reservationPrefix,
         reservationTtlMs,
-        inputScaled,
+        quote.inputTokens,
+        quote.prices.input,
         quote.prices.output,
         quote.maxTokens,
         minOutputTokens,
-        worstMicros,
         HEAL_BATCH,
+        quote.model ?? '',
+        register?.row ?? '',
         ...legs.flatMap((l) => [
           l.pool.limitMicros,
           l.pool.mode === 'hard' ? 1 : 0,
@@ -105,13 +122,15 @@ export class BudgetService {
       ],
     );
     if (reply[0] === 1) {
-      const [, maxTokens, amountMicros] = reply;
+      const [, maxTokens, amountMicros, , inputTokens] = reply;
       const reservation: Reservation = {
         id,
         amountMicros,
         maxTokens,
+        inputTokens,
+        quote: { inputTokens: quote.inputTokens, model: quote.model },
         counters: legs.map((l) => l.counter),
-        tenantId: subject.tenantId,
+        tenantId: subject?.tenantId ?? '',
         legs: legs.map(({ pool, periodKey, jobId, counterTtlMs }) => ({
           pool,
           periodKey,
@@ -139,11 +158,18 @@ export class BudgetService {
 
   /**
    * Counts the call's actual cost in every pool it reserved in and returns the rest of the
-   * hold. After the reservation expired the money still counts. Crossed alert thresholds go
-   * to the alert sink. A failed attempt settles with 0 (or the partial cost it served).
+   * hold, appending the call's invocation row and journaling its answer in the same script.
+   * After the reservation expired (and was charged at its worst case) the charge is corrected
+   * to the actual cost. Crossed alert thresholds go to the alert sink. A failed attempt
+   * settles with 0 (or the partial cost it served). Without a reservation only the record is
+   * written (one MULTI), if there is one.
    */
-  async settle(reservation: Reservation | null, actualMicros: number): Promise<void> {
-    if (!reservation) return;
+  async settle(
+    reservation: Reservation | null,
+    actualMicros: number,
+    record: SettleRecord = {},
+  ): Promise<void> {
+    if (!reservation) return this.write(record);
     if (!Number.isFinite(actualMicros) || actualMicros < 0) {
       throw new RangeError(`budget settle: actual cost ${actualMicros} is not a cost`);
     }
@@ -152,32 +178,53 @@ export class BudgetService {
       return;
     }
     const actual = Math.ceil(actualMicros); // money is whole micro-dollars, rounded against us
+    const journal = record.journal;
     const [state, ...spent] = await this.scripts.settle(
-      [this.keys.reservations, this.keys.reservation(reservation.id), ...reservation.counters],
-      [reservation.id, actual, ...reservation.legs.map((l) => l.counterTtlMs)],
+      [
+        this.keys.reservations,
+        this.keys.reservation(reservation.id),
+        this.keys.invocations,
+        journal?.key ?? this.keys.reservation(reservation.id),
+        ...reservation.counters,
+      ],
+      [
+        reservation.id,
+        actual,
+        record.row ?? '',
+        journal?.field ?? '',
+        journal?.value ?? '',
+        journal?.ttlMs ?? 0,
+        ...reservation.legs.map((l) => l.counterTtlMs),
+      ],
     );
     this.settled.add(reservation);
-    if (state === 2) {
-      this.logger.warn(`reservation ${reservation.id} settled after it expired`);
+    if (state === 3) {
+      this.logger.warn(
+        `reservation ${reservation.id} expired and was charged as lost; corrected to ${actual} µ$`,
+      );
+    } else if (state === 2) {
+      this.logger.warn(`reservation ${reservation.id} was unknown when settled`);
     }
-    reservation.legs.forEach((leg, i) => {
-      const [before, after] = [spent[2 * i], spent[2 * i + 1]];
-      for (const threshold of crossedThresholds(
-        leg.pool.thresholds,
-        leg.pool.limitMicros,
-        before,
-        after,
-      )) {
-        this.alert({
-          pool: leg.pool,
-          periodKey: leg.jobId ? `job:${leg.jobId}` : leg.periodKey,
-          jobId: leg.jobId,
-          threshold,
-          spentMicros: after,
-          limitMicros: leg.pool.limitMicros,
-        });
-      }
-    });
+    this.alertCrossed(reservation, spent);
+    await this.checkInputBound(reservation, record.inputTokens);
+  }
+
+  /** Charges every expired reservation at its worst case (logged as lost); how many. */
+  async sweepExpired(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const charged = await this.scripts.sweep(
+        [this.keys.reservations, this.keys.invocations],
+        [this.keys.reservationPrefix, SWEEP_BATCH],
+      );
+      total += charged;
+      if (charged < SWEEP_BATCH) return total;
+    }
+  }
+
+  /** The ledger stream's key (its rows are drained into the invocation log). */
+  get invocationStream(): string {
+    return this.keys.invocations;
   }
 
   /** The tenant's pools in their current periods (one pipeline). */
@@ -208,19 +255,6 @@ export class BudgetService {
     );
     const lastReset = (s: PoolStatus) => s.resetsAt?.getTime() ?? Infinity;
     return exhausted.sort((x, y) => lastReset(y) - lastReset(x))[0] ?? null;
-  }
-
-  /** Returns every expired reservation's hold to its pools; how many there were. */
-  async sweepExpired(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const released = await this.scripts.sweep(
-        [this.keys.reservations],
-        [this.keys.reservationPrefix, SWEEP_BATCH],
-      );
-      total += released;
-      if (released < SWEEP_BATCH) return total;
-    }
   }
 
   /** A pool's counters in a period (the reconciler compares them with the invocation log). */
@@ -275,6 +309,71 @@ export class BudgetService {
   /** Forget the tenant's cached pool definitions (call after editing them). */
   invalidate(tenantId: string): void {
     this.pools.invalidate(tenantId);
+  }
+
+  private async write(record: SettleRecord): Promise<void> {
+    if (!record.row && !record.journal) return;
+    const multi = this.redis.multi();
+    if (record.row) multi.xadd(this.keys.invocations, '*', 'r', record.row);
+    const journal = record.journal;
+    if (journal) {
+      multi.hset(journal.key, journal.field, journal.value);
+      multi.pexpire(journal.key, journal.ttlMs);
+    }
+    const replies = await multi.exec();
+    const failed = replies?.find(([error]) => error);
+    if (failed) throw failed[0] as Error;
+  }
+
+  private alertCrossed(reservation: Reservation, spent: number[]): void {
+    reservation.legs.forEach((leg, i) => {
+      const [before, after] = [spent[2 * i], spent[2 * i + 1]];
+      for (const threshold of crossedThresholds(
+        leg.pool.thresholds,
+        leg.pool.limitMicros,
+        before,
+        after,
+      )) {
+        this.alert({
+          pool: leg.pool,
+          periodKey: leg.jobId ? `job:${leg.jobId}` : leg.periodKey,
+          jobId: leg.jobId,
+          threshold,
+          spentMicros: after,
+          limitMicros: leg.pool.limitMicros,
+        });
+      }
+    });
+  }
+
+  /**
+   * The provider counted more input than the reservation covered: the truth is already
+   * recorded; raise the model's learned multiplier so its next reservations cover what this
+   * provider counts (a hard pool then refuses what it cannot pay for), and alert.
+   */
+  private async checkInputBound(reservation: Reservation, reported?: number): Promise<void> {
+    const { model, inputTokens: bound } = reservation.quote;
+    if (reported === undefined || !model || reported <= reservation.inputTokens || bound <= 0) {
+      return;
+    }
+    const multiplier = Math.ceil((reported / bound) * 1000) / 1000;
+    await this.scripts.learnFactor([this.keys.inputFactors], [model, multiplier]);
+    const alert = {
+      model,
+      reservedInputTokens: reservation.inputTokens,
+      reportedInputTokens: reported,
+      tenantId: reservation.tenantId,
+    };
+    this.logger.error(
+      `input bound too low for model ${model}: the provider reported ${reported} input tokens, ` +
+        `${reservation.inputTokens} were reserved; its reservations now scale by ${multiplier}. ` +
+        'Raise its inputTokenFactor in the model catalogue.',
+    );
+    try {
+      this.sink?.inputBoundExceeded?.(alert);
+    } catch (error) {
+      this.logger.error(`budget alert sink failed: ${(error as Error).message}`);
+    }
   }
 
   private async readStatuses(pools: BudgetPool[], jobId: string | null): Promise<PoolStatus[]> {

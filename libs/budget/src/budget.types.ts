@@ -55,11 +55,43 @@ export interface CallPrices {
   cachedInput: number;
 }
 
-/** What a call could cost at worst: its counted input, and `maxTokens` of output. */
+/** What a call could cost at worst: its input bound, and `maxTokens` of output. */
 export interface CallQuote {
+  /** A bound on the input tokens the provider can report (see the model catalogue). */
   inputTokens: number;
   maxTokens: number;
   prices: CallPrices;
+  /**
+   * The model, whose learned input multiplier (set when its provider reported more input than
+   * the bound) scales `inputTokens` up inside the reservation.
+   */
+  model?: string;
+}
+
+/** A call registered with its reservation, so it is logged even if its process dies. */
+export interface CallRegistration {
+  /** The attempt's id: the reservation's and the invocation row's. */
+  id: string;
+  /** The invocation row (JSON) logged as `lost` if the reservation expires unsettled. */
+  row: string;
+}
+
+/** What a settlement writes along with it, in the same atomic script. */
+export interface SettleRecord {
+  /** The call's invocation row (JSON), appended to the ledger stream. */
+  row?: string;
+  /** The call's answer, journaled so its job's next run reuses it instead of paying again. */
+  journal?: { key: string; field: string; value: string; ttlMs: number };
+  /** The input tokens the provider reported: above the reserved bound, the model is flagged. */
+  inputTokens?: number;
+}
+
+/** A provider counted more input than the bound its call reserved: the bound is too low. */
+export interface InputBoundAlert {
+  model: string;
+  reservedInputTokens: number;
+  reportedInputTokens: number;
+  tenantId: string;
 }
 
 /** Budget held for one LLM call attempt until it is settled (or expires). */
@@ -69,6 +101,10 @@ export interface Reservation {
   amountMicros: number;
   /** The output tokens it covers (the request's max_tokens, possibly lowered). */
   maxTokens: number;
+  /** The input tokens it covers: the quote's bound, raised by the model's learned multiplier. */
+  inputTokens: number;
+  /** The quote's bound and model, to learn from an overrun (internal to libs/budget). */
+  quote: Pick<CallQuote, 'inputTokens' | 'model'>;
   /** Counter keys it is held in (internal to libs/budget). */
   counters: string[];
   /** The tenant whose pools hold it (internal to libs/budget). */
@@ -131,6 +167,8 @@ export interface BudgetAlert {
 /** Where crossed thresholds go (Postgres record, metric, webhook job). */
 export interface BudgetAlertSink {
   alert(alert: BudgetAlert): void;
+  /** A model's input bound was exceeded (the settlement recorded the provider's count). */
+  inputBoundExceeded?(alert: InputBoundAlert): void;
 }
 
 /** The clock budgets read; injectable so tests can cross period boundaries. */

@@ -24,6 +24,9 @@ export const llmSchema = z.object({
   LLM_INVOCATION_FLUSH_MS: intFromEnv(10, 60_000).default(250),
   LLM_INVOCATION_BATCH_SIZE: intFromEnv(1, 10_000).default(500),
   LLM_ROLLUP_INTERVAL_MS: intFromEnv(1000, 86_400_000).default(300_000),
+  LLM_INVOCATION_LOG: z.enum(['durable', 'memory']).default('durable'),
+  LLM_INVOCATION_CLAIM_IDLE_MS: intFromEnv(500, 3_600_000).default(30_000),
+  LLM_JOURNAL_TTL_MS: intFromEnv(60_000, 90 * 86_400_000).default(7 * 86_400_000),
 });
 
 export interface CircuitBreakerConfig {
@@ -65,6 +68,17 @@ export interface LlmConfig {
   invocationFlushMs: number;
   invocationBatchSize: number;
   rollupIntervalMs: number;
+  /**
+   * `durable`: each call's row is appended to a Redis Stream in the same script as its budget
+   * settlement, and every call is registered when it reserves, so a killed process loses no
+   * row (its unfinished calls are logged `lost`); any live process drains the stream into
+   * Postgres. `memory`: rows wait in the process's batch (lost if it is killed).
+   */
+  invocationLog: 'durable' | 'memory';
+  /** Stream entries a drainer took but did not write for this long are taken over by another. */
+  invocationClaimIdleMs: number;
+  /** How long a job's journal of answered LLM calls is kept for a re-run to reuse. */
+  journalTtlMs: number;
 }
 
 export function llmConfig(env: Env): LlmConfig {
@@ -92,5 +106,8 @@ export function llmConfig(env: Env): LlmConfig {
     invocationFlushMs: v.LLM_INVOCATION_FLUSH_MS,
     invocationBatchSize: v.LLM_INVOCATION_BATCH_SIZE,
     rollupIntervalMs: v.LLM_ROLLUP_INTERVAL_MS,
+    invocationLog: v.LLM_INVOCATION_LOG,
+    invocationClaimIdleMs: v.LLM_INVOCATION_CLAIM_IDLE_MS,
+    journalTtlMs: v.LLM_JOURNAL_TTL_MS,
   };
 }

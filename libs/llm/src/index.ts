@@ -33,8 +33,11 @@ export {
   StreamInterruptedError,
 } from './router/routing-errors';
 export { estimateTokens, estimateMessageTokens } from './token-count';
+export { byteBound, inputTokenBound } from './router/input-bound';
+export { InvocationDrain } from './invocations/invocation-drain';
 export {
   STREAM_FAILOVER_POLICIES,
+  type AnswerSlot,
   type EmbedRequest,
   type EmbedResponse,
   type LlmClient,

@@ -79,6 +79,7 @@ export class LlmService implements OnModuleInit, OnApplicationBootstrap, OnModul
       gate: this.gate,
       invocations: this.invocations,
       budget: this.budget,
+      durableLog: llm.invocationLog === 'durable',
       config: llm,
       unhealthy: () => this.health.unhealthy(),
     });

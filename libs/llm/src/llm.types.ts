@@ -12,6 +12,18 @@ export interface LlmRequest {
   capabilities?: Capability[];
   /** End the generation early (streams stop the provider at once; see StopConditions). */
   stop?: StopConditions;
+  /**
+   * Where the answer is journaled, in the same Redis write as the call's settlement, so a job
+   * run again after a crash reuses it instead of paying for it twice (set by the job runtime).
+   */
+  journal?: AnswerSlot;
+}
+
+/** A Redis hash field that receives a call's answer (JSON `LlmResponse`). */
+export interface AnswerSlot {
+  key: string;
+  field: string;
+  ttlMs: number;
 }
 
 export interface EmbedRequest {

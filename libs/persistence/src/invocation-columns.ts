@@ -27,6 +27,7 @@ export const INVOCATION_COLUMNS = [
   ['ttft_ms', 'integer'],
   ['prompt', 'jsonb'],
   ['api_key_id', 'uuid'],
+  ['invocation_id', 'uuid'],
 ] as const;
 
 // PostgreSQL rejects NUL in text and jsonb; a provider's error message may carry one.
@@ -58,7 +59,7 @@ function promptJson(prompt: unknown): string | null {
 
 /**
  * The rows as one array per column, for a single `INSERT … SELECT * FROM unnest(...)`: one
- * round trip and 21 parameters whatever the batch size (a VALUES list would hit PostgreSQL's
+ * round trip and 22 parameters whatever the batch size (a VALUES list would hit PostgreSQL's
  * 65535-parameter limit at about 3,000 rows). Values are made to fit their columns here, so
  * one odd row cannot make the whole batch fail.
  */
@@ -88,6 +89,7 @@ export function invocationColumns(rows: readonly InvocationRow[]): unknown[][] {
       r.ttftMs === null || r.ttftMs === undefined ? null : int(r.ttftMs),
       promptJson(r.prompt),
       uuidOrNull(r.apiKeyId),
+      uuidOrNull(r.id),
     ];
     values.forEach((value, c) => (columns[c][i] = value));
   });

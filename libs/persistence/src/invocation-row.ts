@@ -7,7 +7,9 @@ export type InvocationCallKind = (typeof INVOCATION_CALL_KINDS)[number];
  * How an attempt ended. `failed_over`: the router moved on to another candidate, so the
  * routed call went on; every other outcome ends the call. `interrupted`: a stream broke after
  * output was sent; `stopped`: the caller stopped reading a stream; `budget_exhausted`: a
- * stream was cut off when its budget reservation was spent. Stored as varchar(16), no CHECK:
+ * stream was cut off when its budget reservation was spent; `lost`: the process making the
+ * call died before it ended, so its reservation expired and was charged at its worst case
+ * (replaced by the call's real row if that still arrives). Stored as varchar(16), no CHECK:
  * add values here.
  */
 export const INVOCATION_OUTCOMES = [
@@ -18,11 +20,14 @@ export const INVOCATION_OUTCOMES = [
   'interrupted',
   'stopped',
   'budget_exhausted',
+  'lost',
 ] as const;
 export type InvocationOutcome = (typeof INVOCATION_OUTCOMES)[number];
 
 /** One LLM call attempt for the invocation log; fields match `llm_invocations` columns. */
 export interface InvocationRow {
+  /** The attempt's id (its budget reservation's): the log keeps one row per id. */
+  id?: string | null;
   /** When the attempt started (the row's created_at). */
   startedAt: Date;
   jobId?: string | null;

@@ -7,7 +7,31 @@ import type { InvocationRow } from './invocation-row';
 
 const COLUMN_LIST = INVOCATION_COLUMNS.map(([name]) => name).join(', ');
 const UNNEST_ARGS = INVOCATION_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-const INSERT_SQL = `INSERT INTO llm_invocations (${COLUMN_LIST}) SELECT * FROM unnest(${UNNEST_ARGS})`;
+const UPDATABLE = INVOCATION_COLUMNS.map(([name]) => name).filter((n) => n !== 'invocation_id');
+/**
+ * A row whose attempt is logged already is skipped (a redelivered entry), except that a call's
+ * real row replaces the `lost` row charged when its process was thought dead.
+ */
+const INSERT_SQL = `INSERT INTO llm_invocations AS i (${COLUMN_LIST})
+  SELECT * FROM unnest(${UNNEST_ARGS})
+  ON CONFLICT (invocation_id) DO UPDATE
+     SET ${UPDATABLE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+   WHERE i.outcome = 'lost' AND EXCLUDED.outcome <> 'lost'`;
+
+/** One row per attempt id within a batch (an upsert cannot touch a row twice); real beats lost. */
+export function onePerAttempt(rows: readonly InvocationRow[]): InvocationRow[] {
+  const byId = new Map<string, InvocationRow>();
+  const out: InvocationRow[] = [];
+  for (const row of rows) {
+    if (!row.id) {
+      out.push(row);
+      continue;
+    }
+    const seen = byId.get(row.id);
+    if (!seen || (seen.outcome === 'lost' && row.outcome !== 'lost')) byId.set(row.id, row);
+  }
+  return [...out, ...byId.values()];
+}
 
 const DIMENSIONS = 'day, tenant_id, role, tier, provider, model, outcome';
 const MEASURES = [
@@ -68,10 +92,10 @@ export class InvocationsRepository {
     private readonly invocations: Repository<LlmInvocationEntity>,
   ) {}
 
-  /** One INSERT statement (one round trip) for the whole batch. */
+  /** One INSERT statement (one round trip) for the whole batch; idempotent per attempt id. */
   async insertMany(rows: readonly InvocationRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.invocations.manager.query(INSERT_SQL, invocationColumns(rows));
+    await this.invocations.manager.query(INSERT_SQL, invocationColumns(onePerAttempt(rows)));
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   type Role,
   type Usage,
 } from '@switchboard/catalogue';
-import type { LlmClient } from '@switchboard/llm';
+import type { AnswerSlot, LlmClient } from '@switchboard/llm';
 import { JobRecordsRepository } from '@switchboard/persistence';
 import type { JobSubmissionService } from '@switchboard/queue';
 import { WaitingChildrenError, type Job } from 'bullmq';
@@ -20,7 +20,7 @@ import type {
 } from '../actor.types';
 import { deterministicUuid } from './deterministic-id';
 import type { InFlightWork } from './in-flight-work';
-import { StepJournal } from './step-journal';
+import { StepJournal, type Step } from './step-journal';
 import { MeteredLlm, type JobEventSink } from './usage-meter';
 
 export interface ContextDeps {
@@ -35,6 +35,10 @@ export interface ContextDeps {
   work: InFlightWork;
   /** The job's event stream: tokens and news from the LLM, and progress. */
   events?: JobEventSink;
+  /** Answers earlier runs paid for (from the durable journal), by step position. */
+  answers?: ReadonlyMap<number, Step>;
+  /** Where each new answer is journaled. */
+  slots?: (position: number) => AnswerSlot;
 }
 
 /**
@@ -50,8 +54,8 @@ export class JobActorContext implements ActorContext {
   released = false;
 
   constructor(private readonly deps: ContextDeps) {
-    this.journal = new StepJournal([...((deps.job.data.steps ?? []) as never[])]);
-    this.llm = new MeteredLlm(deps.llm, this.journal, deps.events);
+    this.journal = new StepJournal((deps.job.data.steps ?? []) as (Step | null)[], deps.answers);
+    this.llm = new MeteredLlm(deps.llm, this.journal, deps.events, deps.slots);
     this.signal = deps.signal;
   }
 

@@ -9,6 +9,7 @@ import { JobCancelledError, JobTimeoutError } from '../actor-errors';
 import { ActorRegistry } from '../actor-registry';
 import type { ActorMessage } from '../actor.types';
 import { ActiveJobs } from './active-jobs';
+import { AnswerJournal } from './answer-journal';
 import { GuardedLlm } from './guarded-llm';
 import { InFlightWork } from './in-flight-work';
 import { JobActorContext } from './job-actor-context';
@@ -33,6 +34,7 @@ export class JobRunner {
     private readonly llm: LlmService,
     invocations: InvocationLog,
     events: JobEventsPublisher,
+    private readonly answers: AnswerJournal,
   ) {
     this.endings = new RunEndings({ records, control, invocations, events, logger: this.logger });
   }
@@ -121,8 +123,11 @@ export class JobRunner {
         apiKeyId: apiKeyId ?? null,
       },
     });
+    const answers = await this.answers.load(job);
     const ctx = new JobActorContext({
       job,
+      answers,
+      slots: this.answers.slots(run.id),
       token: run.token,
       message,
       llm: new GuardedLlm(routed, signal, run.work),
@@ -154,6 +159,7 @@ export class JobRunner {
       throw new JobCancelledError();
     }
     this.endings.completed(run, checked.data, usage);
+    this.answers.forget(run.id).catch(() => undefined); // it expires anyway
     return checked.data;
   }
 }

@@ -6,17 +6,24 @@ export type Step =
   | { kind: 'spawn'; childIds: string[] };
 
 /**
- * The results of an actor's steps, in call order. When a parent resumes after its children,
- * the handler runs again from the top and earlier steps return their recorded results.
+ * The results of an actor's steps, by position in call order. When a job runs again (after
+ * its children, a retry, or a crash) the handler runs from the top and steps already done
+ * return their recorded results. Positions may have gaps: a step recorded in one place (an
+ * LLM answer journaled in Redis) need not be recorded in another (the job's data).
  */
 export class StepJournal {
   private next = 0;
+  private readonly steps = new Map<number, Step>();
 
-  constructor(private readonly steps: Step[] = []) {}
+  /** `recorded`: the job's data (array, nulls for gaps); `more`: steps kept elsewhere. */
+  constructor(recorded: readonly (Step | null)[] = [], more?: ReadonlyMap<number, Step>) {
+    recorded.forEach((step, i) => step && this.steps.set(i, step));
+    more?.forEach((step, i) => this.steps.has(i) || this.steps.set(i, step));
+  }
 
   /** The recorded step at the current position, if this is a replay, else undefined. */
   replay<K extends Step['kind']>(kind: K): Extract<Step, { kind: K }> | undefined {
-    const step = this.steps[this.next];
+    const step = this.steps.get(this.next);
     if (!step) return undefined;
     if (step.kind !== kind) {
       throw new Error(
@@ -27,9 +34,22 @@ export class StepJournal {
     return step as Extract<Step, { kind: K }>;
   }
 
-  record(step: Step): number {
-    this.steps.push(step);
+  /**
+   * Takes the current position for a step whose result comes later (an LLM call), so calls
+   * made concurrently keep the positions of their call order.
+   */
+  claim(): number {
     return this.next++;
+  }
+
+  fill(position: number, step: Step): void {
+    this.steps.set(position, step);
+  }
+
+  record(step: Step): number {
+    const position = this.claim();
+    this.fill(position, step);
+    return position;
   }
 
   /** Position of the step about to be recorded. */
@@ -37,7 +57,8 @@ export class StepJournal {
     return this.next;
   }
 
-  toJSON(): Step[] {
-    return this.steps;
+  toJSON(): (Step | null)[] {
+    const last = Math.max(-1, ...this.steps.keys());
+    return Array.from({ length: last + 1 }, (_, i) => this.steps.get(i) ?? null);
   }
 }

@@ -1,5 +1,6 @@
 import type { Usage } from '@switchboard/catalogue';
 import type {
+  AnswerSlot,
   EmbedRequest,
   EmbedResponse,
   LlmClient,
@@ -17,9 +18,11 @@ export interface JobEventSink {
 }
 
 /**
- * Wraps a job's LLM client: sums usage, journals each response so a resumed parent replays
- * its earlier calls instead of paying for them twice, and tees streamed output, provider
- * switches and budget news into the job's event stream.
+ * Wraps a job's LLM client: sums usage, journals each response so a later run of the job (a
+ * resumed parent, a retry, a crashed worker's job taken over) replays its earlier calls
+ * instead of paying for them twice, and tees streamed output, provider switches and budget
+ * news into the job's event stream. The answer reaches the durable journal in the same write
+ * that settles the call (`slot`), before the caller sees it.
  */
 export class MeteredLlm implements LlmClient {
   private readonly total: Usage = { inputTokens: 0, outputTokens: 0, costMicros: 0 };
@@ -28,12 +31,18 @@ export class MeteredLlm implements LlmClient {
     private readonly inner: LlmClient,
     private readonly journal: StepJournal,
     private readonly events?: JobEventSink,
+    private readonly slot?: (position: number) => AnswerSlot,
   ) {}
 
   async chat(request: LlmRequest): Promise<LlmResponse> {
     const replayed = this.journal.replay('llm');
-    const response = replayed ? replayed.response : await this.inner.chat(request);
-    if (!replayed) this.journal.record({ kind: 'llm', response });
+    if (replayed) {
+      this.add(replayed.response);
+      return replayed.response;
+    }
+    const position = this.journal.claim();
+    const response = await this.inner.chat(this.journaled(request, position));
+    this.journal.fill(position, { kind: 'llm', response });
     this.add(response);
     return response;
   }
@@ -46,9 +55,10 @@ export class MeteredLlm implements LlmClient {
       yield { type: 'done', response: replayed.response };
       return;
     }
-    for await (const event of this.inner.stream(request)) {
+    const position = this.journal.claim();
+    for await (const event of this.inner.stream(this.journaled(request, position))) {
       if (event.type === 'done') {
-        this.journal.record({ kind: 'llm', response: event.response });
+        this.journal.fill(position, { kind: 'llm', response: event.response });
         this.add(event.response);
       }
       this.tee(event);
@@ -61,6 +71,10 @@ export class MeteredLlm implements LlmClient {
     const response = await this.inner.embed(request);
     this.add(response);
     return response;
+  }
+
+  private journaled(request: LlmRequest, position: number): LlmRequest {
+    return this.slot ? { ...request, journal: this.slot(position) } : request;
   }
 
   private tee(event: LlmStreamEvent): void {

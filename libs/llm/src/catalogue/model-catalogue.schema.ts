@@ -35,6 +35,12 @@ const modelSchema = z.strictObject({
   tiers: z.array(z.number().int().min(0).max(3)).min(1),
   capabilities: z.array(z.enum(CAPABILITIES)).min(1),
   contextWindow: z.number().int().positive(),
+  /**
+   * How many input tokens the provider may count per o200k token we count: budgets reserve
+   * input at that bound. Without it the bound is the prompt's UTF-8 bytes plus framing, which
+   * no byte-level BPE tokenizer exceeds (safe for any model, but reserves more).
+   */
+  inputTokenFactor: z.number().min(0.1).max(16).optional(),
   /** Defaults to the provider's `local`. */
   local: z.boolean().optional(),
   prices: z.strictObject({ input: price, output: price, cachedInput: price.optional() }).optional(),

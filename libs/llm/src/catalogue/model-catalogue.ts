@@ -23,6 +23,8 @@ export interface CatalogueModel {
   tiers: Tier[];
   capabilities: Capability[];
   contextWindow: number;
+  /** Provider input tokens per o200k token at most; null: bound input by its bytes. */
+  inputTokenFactor: number | null;
   local: boolean;
   /** Null only when unpriced models are allowed; such a model costs 0. */
   prices: ModelPrices | null;
@@ -66,6 +68,9 @@ export class ModelCatalogue {
       tiers: [...new Set(m.tiers)].sort() as Tier[],
       capabilities: m.capabilities,
       contextWindow: m.contextWindow,
+      // The simulated provider counts with our own tokenizer: its bound is exact.
+      inputTokenFactor:
+        m.inputTokenFactor ?? (this.providers.get(m.provider)?.kind === 'simulated' ? 1 : null),
       local: m.local ?? this.providers.get(m.provider)?.local ?? false,
       prices: m.prices
         ? {

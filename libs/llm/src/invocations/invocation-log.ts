@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { Config } from '@switchboard/config';
 import { InvocationsRepository, type InvocationRow } from '@switchboard/persistence';
+import { InvocationDrain } from './invocation-drain';
 import { RingBuffer } from './ring-buffer';
 
 /** Rows held while PostgreSQL is slow or down; past this, the oldest are dropped. */
@@ -21,7 +22,8 @@ function withoutPrompt(row: InvocationRow): InvocationRow {
 }
 
 /**
- * The LLM invocation log. `record` only buffers the row (O(1), no I/O), so logging adds next to
+ * The LLM invocation log. With LLM_INVOCATION_LOG=durable (the default) rows travel through
+ * the ledger stream and `InvocationDrain`; `flush` waits for it. With `memory`, `record` only buffers the row (O(1), no I/O), so logging adds next to
  * nothing to a call; rows are written in batches, one INSERT each, when `invocationBatchSize`
  * rows are waiting or `invocationFlushMs` after the first one. One write at a time. A failed
  * batch is retried once, then dropped; the buffer is bounded, so an outage costs bounded memory.
@@ -43,6 +45,7 @@ export class InvocationLog implements BeforeApplicationShutdown, OnApplicationSh
   constructor(
     private readonly repository: InvocationsRepository,
     private readonly config: Config,
+    private readonly ledger: InvocationDrain,
   ) {}
 
   /** The most rows held unwritten; beyond it the oldest are dropped. */
@@ -72,8 +75,13 @@ export class InvocationLog implements BeforeApplicationShutdown, OnApplicationSh
     else this.arm(invocationFlushMs);
   }
 
-  /** Writes everything recorded so far (tests, shutdown). Never rejects. */
+  /** Writes everything recorded so far (tests, shutdown, a cancelled job's spend). Never rejects. */
   async flush(): Promise<void> {
+    await this.ledger
+      .flush()
+      .catch((error: Error) =>
+        this.logger.error(`draining the ledger stream failed: ${error.message}`),
+      );
     this.disarm();
     // A batch that fails in the first pass gets its one retry in the second.
     for (let pass = 0; pass < 2 && (this.inFlight || this.pendingRows > 0); pass++) {

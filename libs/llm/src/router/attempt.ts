@@ -2,13 +2,13 @@ import type { Logger } from '@nestjs/common';
 import type { LlmConfig } from '@switchboard/config';
 import type { InvocationOutcome } from '@switchboard/persistence';
 import type { ModelCatalogue } from '../catalogue/model-catalogue';
-import type { LlmRequest, LlmRouting } from '../llm.types';
+import type { LlmRequest, LlmResponse, LlmRouting } from '../llm.types';
 import { ProviderError } from '../providers/provider-error';
 import type { ProviderUsage } from '../providers/provider.types';
 import { AttemptDeadline } from './attempt-deadline';
 import { settleHold, type BudgetHold, type CallBudget } from './call-budget';
 import type { Candidate } from './candidates';
-import { AttemptRecord, type InvocationSink } from './invocation-recorder';
+import type { AttemptRecord, InvocationSink } from './invocation-recorder';
 import type { LatencyTracker } from './latency-tracker';
 import type { ProviderGate } from './provider-gate';
 
@@ -21,6 +21,11 @@ export interface AttemptServices {
   gate: ProviderGate;
   invocations: InvocationSink;
   budget?: CallBudget;
+  /**
+   * Rows go to the durable ledger stream with each settlement (and calls are registered at
+   * reservation); otherwise to `invocations`, the in-memory batch.
+   */
+  durableLog: boolean;
   latency: LatencyTracker;
   logger: Logger;
   config: Pick<LlmConfig, 'requestTimeoutMs' | 'rateLimitCooldownMs' | 'logPrompts'>;
@@ -31,7 +36,6 @@ export interface AttemptServices {
  * — the invocation row, the breaker outcome, the cooldown, and the budget settlement.
  */
 export class Attempt {
-  readonly record: AttemptRecord;
   readonly deadline: AttemptDeadline;
   private readonly provider: string;
 
@@ -39,15 +43,13 @@ export class Attempt {
     private readonly services: AttemptServices,
     readonly candidate: Candidate,
     private readonly routing: LlmRouting,
-    kind: 'chat' | 'stream' | 'embed',
-    number: number,
+    readonly record: AttemptRecord,
     /** `gated`: the provider has a breaker (in-process ones have none); `probe`: this call is its half-open trial. */
     private readonly gate: { gated: boolean; probe: boolean },
     readonly hold: BudgetHold,
     private readonly request?: LlmRequest,
   ) {
     this.provider = candidate.model.provider;
-    this.record = new AttemptRecord(candidate, kind, number);
     const settings = services.catalogue.provider(this.provider);
     this.deadline = new AttemptDeadline(
       this.provider,
@@ -60,18 +62,24 @@ export class Attempt {
     return this.deadline.signal;
   }
 
-  async succeeded(usage: ProviderUsage): Promise<void> {
+  /** The call answered: its row, its settlement and its journaled answer in one write. */
+  async succeeded(usage: ProviderUsage, answer?: LlmResponse): Promise<void> {
     this.services.latency.observe(this.candidate.model.key, this.record.elapsedMs());
-    this.log('ok', usage);
     void this.tellGate('ok');
-    await settleHold(this.services.budget, this.hold, usage);
+    await this.finish('ok', usage, undefined, answer);
   }
 
-  /** The consumer stopped reading, or the budget ran out mid-stream: the request is aborted. */
-  async stopped(usage: ProviderUsage, outcome: 'stopped' | 'budget_exhausted'): Promise<void> {
-    this.log(outcome, usage);
+  /**
+   * The consumer stopped reading, a stop condition matched, or the budget ran out mid-stream:
+   * the request is aborted. An answer the caller got (stop, cut-off) is journaled too.
+   */
+  async stopped(
+    usage: ProviderUsage,
+    outcome: 'stopped' | 'budget_exhausted',
+    answer?: LlmResponse,
+  ): Promise<void> {
     void this.tellGate('release');
-    await settleHold(this.services.budget, this.hold, usage);
+    await this.finish(outcome, usage, undefined, answer);
   }
 
   /** Logs the failed attempt, tells the gate, settles what it used, and decides what next. */
@@ -79,15 +87,13 @@ export class Attempt {
     error: unknown,
     ctx: { more: boolean; usage: ProviderUsage; tried: string[]; interrupted?: boolean },
   ): Promise<Verdict> {
-    await settleHold(this.services.budget, this.hold, ctx.usage).catch((e: Error) =>
-      this.services.logger.error(`budget settlement failed: ${e.message}`),
-    );
+    const settle = (outcome: InvocationOutcome, failure: { code: string; message: string }) =>
+      this.finish(outcome, ctx.usage, failure).catch((e: Error) =>
+        this.services.logger.error(`budget settlement failed: ${e.message}`),
+      );
     if (this.deadline.jobAborted) {
       const reason = this.deadline.signal.reason as Error | undefined;
-      this.log('cancelled', ctx.usage, {
-        code: 'cancelled',
-        message: reason?.message ?? 'aborted',
-      });
+      await settle('cancelled', { code: 'cancelled', message: reason?.message ?? 'aborted' });
       void this.tellGate('release');
       return 'cancelled';
     }
@@ -108,7 +114,7 @@ export class Attempt {
       : retryable && ctx.more
         ? 'failed_over'
         : 'failed';
-    this.log(outcome, ctx.usage, { code: failure.code, message: failure.message });
+    await settle(outcome, { code: failure.code, message: failure.message });
     if (failure.kind === 'rate_limit') {
       void this.coolDown(failure.details.retryAfterMs ?? this.services.config.rateLimitCooldownMs);
       void this.tellGate('release');
@@ -132,16 +138,26 @@ export class Attempt {
     this.deadline.dispose();
   }
 
-  private log(
+  /**
+   * Writes the attempt's end: the row (to the durable ledger with the settlement, or to the
+   * in-memory batch), the settlement, and the answer for the job's journal.
+   */
+  private async finish(
     outcome: InvocationOutcome,
     usage: ProviderUsage,
     error?: { code: string; message: string },
-  ): void {
+    answer?: LlmResponse,
+  ): Promise<void> {
     const prompt =
       this.services.config.logPrompts && this.request ? this.request.messages : undefined;
-    this.services.invocations.record(
-      this.record.toRow(this.routing, outcome, usage, error, prompt),
-    );
+    const row = this.record.toRow(this.routing, outcome, usage, error, prompt);
+    const durable = this.services.durableLog;
+    if (!durable) this.services.invocations.record(row);
+    const slot = answer ? this.request?.journal : undefined;
+    await settleHold(this.services.budget, this.hold, usage, {
+      row: durable ? JSON.stringify(row) : undefined,
+      journal: slot && answer ? { ...slot, value: JSON.stringify(answer) } : undefined,
+    });
   }
 
   private async tellGate(outcome: 'ok' | 'fail' | 'release') {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { InvocationOutcome, InvocationRow } from '@switchboard/persistence';
 import type { ProviderUsage } from '../providers/provider.types';
 import type { LlmRouting } from '../llm.types';
@@ -9,11 +10,23 @@ export interface InvocationSink {
   record(row: InvocationRow): void;
 }
 
+/** The row a registered call is logged with if its process dies before it ends. */
+export function lostRow(record: AttemptRecord, routing: LlmRouting): string {
+  return JSON.stringify(
+    record.toRow(routing, 'lost', NO_USAGE, {
+      code: 'process_lost',
+      message: "the process making the call died; charged at its reservation's worst case",
+    }),
+  );
+}
+
 export const NO_USAGE: ProviderUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
 /** One attempt's facts, gathered while it runs and written once when it ends. */
 export class AttemptRecord {
   readonly startedAt = new Date();
+  /** The attempt's id: its reservation's and its invocation row's. */
+  readonly id = randomUUID();
   private readonly t0 = performance.now();
   ttftMs: number | null = null;
 
@@ -40,6 +53,7 @@ export class AttemptRecord {
   ): InvocationRow {
     const { model, tier } = this.candidate;
     return {
+      id: this.id,
       startedAt: this.startedAt,
       jobId: routing.job?.jobId ?? null,
       traceId: routing.job?.traceId ?? null,

@@ -19,7 +19,8 @@ import { Attempt, type AttemptServices } from './attempt';
 import { BudgetExceededError } from './budget-errors';
 import { holdBudget, type CallBudget } from './call-budget';
 import { planCandidates, type Candidate } from './candidates';
-import { NO_USAGE, type InvocationSink } from './invocation-recorder';
+import { inputTokenBound, messageTexts } from './input-bound';
+import { AttemptRecord, lostRow, NO_USAGE, type InvocationSink } from './invocation-recorder';
 import { LatencyTracker } from './latency-tracker';
 import type { ProviderGate } from './provider-gate';
 import { ProvidersExhaustedError, StreamInterruptedError } from './routing-errors';
@@ -32,12 +33,23 @@ export interface RouterDeps {
   invocations: InvocationSink;
   /** Budget reservations; absent, calls are not budgeted. */
   budget?: CallBudget;
+  /**
+   * Log through the durable ledger (rows written with each settlement, every call registered
+   * at reservation) instead of `invocations`; needs `budget`.
+   */
+  durableLog?: boolean;
   config: Pick<
     LlmConfig,
     'defaultMaxTokens' | 'requestTimeoutMs' | 'rateLimitCooldownMs' | 'logPrompts'
   >;
   /** Providers whose last health check failed: tried after the healthy ones. */
   unhealthy: () => ReadonlySet<string>;
+}
+
+/** A call's input: our own o200k count and its texts (for the byte bound). */
+interface CallInput {
+  counted: number;
+  texts: readonly string[];
 }
 
 /** One routed call's progress over its candidates. */
@@ -58,7 +70,9 @@ export class LlmRouter {
   private readonly services: AttemptServices;
 
   constructor(private readonly deps: RouterDeps) {
+    if (deps.durableLog && !deps.budget) throw new Error('the durable invocation log needs budget');
     this.services = {
+      durableLog: deps.durableLog ?? false,
       catalogue: deps.catalogue,
       gate: deps.gate,
       invocations: deps.invocations,
@@ -72,9 +86,9 @@ export class LlmRouter {
   async chat(request: LlmRequest, routing: LlmRouting): Promise<LlmResponse> {
     const plan = this.plan(routing, ['chat', ...(request.capabilities ?? [])], request.model);
     const state: CallState = { tried: [], refusals: [] };
-    const inputTokens = estimateMessageTokens(request.messages);
+    const input = this.inputOf(request);
     for (const [index, candidate] of plan.entries()) {
-      const attempt = await this.begin(candidate, 'chat', state, routing, inputTokens, request);
+      const attempt = await this.begin(candidate, 'chat', state, routing, input, request);
       if (!attempt) continue;
       try {
         const result = await this.adapter(candidate).chat({
@@ -89,12 +103,13 @@ export class LlmRouter {
           result.usage.inputTokens + result.usage.outputTokens === 0 && result.text
             ? { ...this.counted(request, 0), outputTokens: estimateTokens(result.text) }
             : result.usage;
-        await attempt.succeeded(usage);
         // Without a stream the provider cannot be stopped early; the text still ends there.
         const stop = StopMatcher.active(request.stop) ? new StopMatcher(request.stop) : undefined;
         const text = stop ? stop.push(result.text) + stop.flush() : result.text;
         const finish = stop?.stopped ? 'stop' : result.finishReason;
-        return this.response(candidate, text, finish, usage);
+        const response = this.response(candidate, text, finish, usage);
+        await attempt.succeeded(usage, response);
+        return response;
       } catch (error) {
         const more = index < plan.length - 1;
         const verdict = await attempt.failed(error, { more, tried: state.tried, usage: NO_USAGE });
@@ -110,12 +125,12 @@ export class LlmRouter {
   async *stream(request: LlmRequest, routing: LlmRouting): AsyncIterable<LlmStreamEvent> {
     const plan = this.plan(routing, ['chat', ...(request.capabilities ?? [])], request.model);
     const state: CallState = { tried: [], refusals: [] };
-    const inputTokens = estimateMessageTokens(request.messages);
+    const input = this.inputOf(request);
     let restartFrom: { provider: string; reason: string } | undefined;
     let failedFrom: { provider: string; reason: string } | undefined;
     const requested = request.maxTokens ?? this.deps.config.defaultMaxTokens;
     for (const [index, candidate] of plan.entries()) {
-      const attempt = await this.begin(candidate, 'stream', state, routing, inputTokens, request);
+      const attempt = await this.begin(candidate, 'stream', state, routing, input, request);
       if (!attempt) continue;
       const to = candidate.model.key;
       if (restartFrom) {
@@ -149,11 +164,9 @@ export class LlmRouter {
               // already sent is paid for, not shown) and end the stream as cut off.
               ended = true;
               const usage = this.counted(request, chunks + 1);
-              await attempt.stopped(usage, 'budget_exhausted');
-              yield {
-                type: 'done',
-                response: this.response(candidate, text, 'budget_exhausted', usage),
-              };
+              const response = this.response(candidate, text, 'budget_exhausted', usage);
+              await attempt.stopped(usage, 'budget_exhausted', response);
+              yield { type: 'done', response };
               return;
             }
             attempt.record.markFirstToken();
@@ -165,8 +178,9 @@ export class LlmRouter {
               // A stop condition matched: end here and abort the provider's request.
               ended = true;
               const usage = this.counted(request, chunks);
-              await attempt.stopped(usage, 'stopped');
-              yield { type: 'done', response: this.response(candidate, text, 'stop', usage) };
+              const response = this.response(candidate, text, 'stop', usage);
+              await attempt.stopped(usage, 'stopped', response);
+              yield { type: 'done', response };
               return;
             }
             continue;
@@ -178,11 +192,9 @@ export class LlmRouter {
           }
           const usage = chunk.usage ?? this.counted(request, chunks);
           ended = true;
-          await attempt.succeeded(usage);
-          yield {
-            type: 'done',
-            response: this.response(candidate, text, chunk.finishReason, usage),
-          };
+          const response = this.response(candidate, text, chunk.finishReason, usage);
+          await attempt.succeeded(usage, response);
+          yield { type: 'done', response };
           return;
         }
         throw new ProviderError('connection', candidate.model.provider, 'stream ended early');
@@ -219,11 +231,12 @@ export class LlmRouter {
   async embed(request: EmbedRequest, routing: LlmRouting): Promise<EmbedResponse> {
     const plan = this.plan(routing, ['embeddings'], request.model);
     const state: CallState = { tried: [], refusals: [] };
-    const inputTokens = request.input.reduce((sum, text) => sum + estimateTokens(text), 0);
+    const counted = request.input.reduce((sum, text) => sum + estimateTokens(text), 0);
+    const input = { counted, texts: request.input };
     for (const [index, candidate] of plan.entries()) {
       const adapter = this.adapter(candidate);
       if (!adapter.embed) continue;
-      const attempt = await this.begin(candidate, 'embed', state, routing, inputTokens);
+      const attempt = await this.begin(candidate, 'embed', state, routing, input);
       if (!attempt) continue;
       try {
         const result = await adapter.embed({
@@ -275,7 +288,7 @@ export class LlmRouter {
     kind: 'chat' | 'stream' | 'embed',
     state: CallState,
     routing: LlmRouting,
-    inputTokens: number,
+    input: CallInput,
     request?: LlmRequest,
   ): Promise<Attempt | undefined> {
     const key = candidate.model.key;
@@ -291,12 +304,15 @@ export class LlmRouter {
     }
     const maxTokens =
       kind === 'embed' ? 0 : (request?.maxTokens ?? this.deps.config.defaultMaxTokens);
+    const number = state.tried.filter((t) => !t.includes(' skipped (')).length + 1;
+    const record = new AttemptRecord(candidate, kind, number);
     const hold = await holdBudget(
       this.deps.budget,
       routing,
       candidate.model,
-      inputTokens,
+      inputTokenBound(candidate.model, input.texts, input.counted),
       maxTokens,
+      this.services.durableLog ? { id: record.id, row: lostRow(record, routing) } : undefined,
     );
     if ('refusal' in hold) {
       state.refusals.push(hold.refusal);
@@ -306,17 +322,22 @@ export class LlmRouter {
       return undefined;
     }
     state.tried.push(key);
-    const number = state.tried.filter((t) => !t.includes(' skipped (')).length;
     return new Attempt(
       this.services,
       candidate,
       routing,
-      kind,
-      number,
+      record,
       { gated, probe: ticket.state === 'probe' },
       hold,
       request,
     );
+  }
+
+  private inputOf(request: LlmRequest): CallInput {
+    return {
+      counted: estimateMessageTokens(request.messages),
+      texts: messageTexts(request.messages),
+    };
   }
 
   /** The error for a call no candidate served: budget refusals win over provider failures. */

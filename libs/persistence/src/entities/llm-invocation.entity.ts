@@ -28,6 +28,10 @@ export class LlmInvocationEntity {
   @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
   apiKeyId!: string | null;
 
+  /** The call attempt's id: one row per attempt, however often the durable log delivers it. */
+  @Column({ name: 'invocation_id', type: 'uuid', nullable: true, unique: true })
+  invocationId!: string | null;
+
   @Column({ type: 'varchar', length: 32, nullable: true })
   role!: Role | null;
 

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { JobData } from '@switchboard/catalogue';
+import { Config } from '@switchboard/config';
+import type { AnswerSlot, LlmResponse } from '@switchboard/llm';
+import { REDIS_CLIENT } from '@switchboard/redis';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Step } from './step-journal';
+
+/**
+ * A job's answered LLM calls, by step position, in one Redis hash per job. The router writes
+ * each answer in the same script that settles the call, so once a call is paid for its answer
+ * is kept, whatever happens to the process next; a later run of the job replays it.
+ */
+@Injectable()
+export class AnswerJournal {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly config: Config,
+  ) {}
+
+  /** Where the answer of the job's call at `position` goes. */
+  slots(jobId: string): (position: number) => AnswerSlot {
+    const key = this.key(jobId);
+    const ttlMs = this.config.llm.journalTtlMs;
+    return (position) => ({ key, field: String(position), ttlMs });
+  }
+
+  /**
+   * The answers earlier runs of the job paid for. A first run has none, so it costs no read:
+   * only a job started before (a retry, a stalled job taken over, a parent resuming) looks.
+   */
+  async load(job: Job<JobData>): Promise<Map<number, Step>> {
+    const answers = new Map<number, Step>();
+    const ranBefore = job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0;
+    if (!ranBefore) return answers;
+    const fields = await this.redis.hgetall(this.key(job.id as string));
+    for (const [field, value] of Object.entries(fields)) {
+      const position = Number(field);
+      if (!Number.isSafeInteger(position) || position < 0) continue;
+      answers.set(position, { kind: 'llm', response: JSON.parse(value) as LlmResponse });
+    }
+    return answers;
+  }
+
+  /** A completed job needs its answers no more (a failed one keeps them for a retry). */
+  async forget(jobId: string): Promise<void> {
+    await this.redis.unlink(this.key(jobId));
+  }
+
+  private key(jobId: string): string {
+    return `${this.config.redis.prefix}:journal:${jobId}`;
+  }
+}
