@@ -131,6 +131,25 @@ export function linesWith(app: AppProcess, ...fragments: string[]): string[] {
   return app.output.filter((line) => fragments.every((f) => line.includes(f)));
 }
 
+/**
+ * Waits until an app has printed at least `count` lines containing every fragment, and
+ * returns them. A child's output arrives through a pipe after the fact it reports may already
+ * be visible elsewhere (a job record, a BullMQ state): read a log only through this.
+ */
+export function waitForLines(
+  app: AppProcess,
+  count: number,
+  ...fragments: string[]
+): Promise<string[]> {
+  return waitUntil(
+    async () => {
+      const lines = linesWith(app, ...fragments);
+      return lines.length >= count && lines;
+    },
+    `${count} line(s) of ${app.name} with ${fragments.map((f) => `"${f}"`).join(' and ')}`,
+  );
+}
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;

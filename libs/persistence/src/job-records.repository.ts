@@ -248,12 +248,39 @@ export class JobRecordsRepository {
     return rows.length > 0;
   }
 
-  /** Puts a failed job back in line for a fresh set of attempts. */
-  async requeue(id: string): Promise<void> {
-    await this.jobs.update(
-      { id },
-      { status: 'queued', error: null, attemptsMade: 0, startedAt: null, finishedAt: null },
-    );
+  /**
+   * Claims a failed job for a replay: puts it back in line for a fresh set of attempts, in one
+   * conditional write. Of concurrent replays of one job exactly one gets true; the others (and
+   * a job that is not failed) get false and must leave it alone.
+   */
+  async requeueFailed(id: string): Promise<boolean> {
+    const result = await this.jobs
+      .createQueryBuilder()
+      .update(JobEntity)
+      .set({ status: 'queued', error: null, attemptsMade: 0, startedAt: null, finishedAt: null })
+      .where('id = :id', { id })
+      .andWhere(`status = 'failed'`)
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Undoes a claim whose replay could not be enqueued: the job is failed as it was. */
+  async restoreFailed(
+    record: Pick<JobEntity, 'id' | 'error' | 'attemptsMade' | 'startedAt' | 'finishedAt'>,
+  ): Promise<void> {
+    await this.jobs
+      .createQueryBuilder()
+      .update(JobEntity)
+      .set({
+        status: 'failed',
+        error: record.error,
+        attemptsMade: record.attemptsMade,
+        startedAt: record.startedAt,
+        finishedAt: record.finishedAt,
+      })
+      .where('id = :id', { id: record.id })
+      .andWhere(`status = 'queued'`)
+      .execute();
   }
 
   /** A finished job's progress no longer moves. */

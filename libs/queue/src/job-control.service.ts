@@ -16,6 +16,12 @@ export type RetryOutcome = 'retried' | 'not-failed';
 
 /** BullMQ states in which the job's run is over or never began: nothing to signal. */
 const ENDED: readonly (JobState | 'unknown')[] = ['completed', 'failed'];
+const SETTLE_WAIT_MS = 2_000;
+const SETTLE_POLL_MS = 20;
+
+/** BullMQ's refusal to retry a job that is not (or no longer) where it was asked to be. */
+const isNotInStateError = (error: unknown): boolean =>
+  error instanceof Error && /is not in the \w+ state|Missing key for job/.test(error.message);
 
 /** Cancel, retry and live state of jobs already submitted. */
 @Injectable()
@@ -58,18 +64,52 @@ export class JobControlService {
     }
   }
 
-  /** Replays a failed job with a fresh set of attempts, whether or not BullMQ still holds it. */
+  /**
+   * Replays a failed job with a fresh set of attempts, whether or not BullMQ still holds it.
+   * Concurrent replays of one job (retry, DLQ replay) race for one conditional write on the
+   * record: exactly one replays it, the others answer `not-failed` and touch nothing.
+   */
   async retry(record: JobEntity): Promise<RetryOutcome> {
     if (record.status !== 'failed') return 'not-failed';
-    const job = await this.bullJob(record);
-    await this.records.requeue(record.id);
-    if (job && (await job.getState()) === 'failed') {
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-    } else {
-      if (job) await job.remove().catch(() => undefined);
-      await this.submission.reenqueue(record);
+    if (!(await this.records.requeueFailed(record.id))) return 'not-failed';
+    try {
+      await this.replay(record);
+    } catch (error) {
+      // Nothing was put back to run: the job is failed as before, and may be retried again.
+      await this.records.restoreFailed(record);
+      throw error;
     }
     return 'retried';
+  }
+
+  /** Puts a claimed job back to run: BullMQ's failed job if it still has it, else afresh. */
+  private async replay(record: JobEntity): Promise<void> {
+    const job = await this.bullJob(record);
+    if (job && (await this.settledState(job)) === 'failed') {
+      try {
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return;
+      } catch (error) {
+        // Removed by retention since we looked: enqueue it afresh below.
+        if (!isNotInStateError(error)) throw error;
+      }
+    }
+    if (job) await job.remove().catch(() => undefined);
+    await this.submission.reenqueue(record);
+  }
+
+  /**
+   * The runner records a failure before BullMQ moves the job out of `active`; a replay that
+   * lands in between waits (briefly) for BullMQ to catch up rather than race its move.
+   */
+  private async settledState(job: Job): Promise<JobState | 'unknown'> {
+    const deadline = Date.now() + SETTLE_WAIT_MS;
+    let state = await job.getState();
+    while (state === 'active' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      state = await job.getState();
+    }
+    return state;
   }
 
   /** BullMQ's view of a job that has not finished: its state and progress. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { toFieldProblems } from '@switchboard/catalogue';
-import { JobRecordsRepository } from '@switchboard/persistence';
+import { JobRecordsRepository, type JobEntity } from '@switchboard/persistence';
 import { JobControlService } from '@switchboard/queue';
 import { ProblemException } from '../problems/problem';
 import { toFieldErrors } from '../jobs/field-errors';
@@ -42,8 +42,14 @@ export class DlqService {
       const record = await this.records.findForTenant(tenantId, id);
       if (!record) report.skipped.push({ id, reason: 'not-found' });
       else if ((await this.control.retry(record)) === 'retried') report.replayed.push(id);
-      else report.skipped.push({ id, reason: `not failed (${record.status})` });
+      else report.skipped.push({ id, reason: `not failed (${await this.statusNow(record)})` });
     }
     return report;
+  }
+
+  /** A job read as failed but not replayed here was claimed meanwhile by another replay. */
+  private async statusNow(record: JobEntity): Promise<string> {
+    if (record.status !== 'failed') return record.status;
+    return (await this.records.findById(record.id))?.status ?? 'not-found';
   }
 }

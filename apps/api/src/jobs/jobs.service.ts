@@ -173,10 +173,12 @@ export class JobsService {
     const record = await this.find(tenantId, id);
     const outcome = await this.control.retry(record);
     if (outcome === 'not-failed') {
+      // Read again: a concurrent retry may have claimed it since the first read.
+      const now = record.status === 'failed' ? await this.find(tenantId, id) : record;
       throw new ProblemException(
         409,
         'job-not-failed',
-        `Only failed jobs can be retried; this one is ${record.status}.`,
+        `Only failed jobs can be retried; this one is ${now.status}.`,
       );
     }
     return this.get(tenantId, id);
