@@ -6,6 +6,7 @@ import { JobRoutingOptions1763950000000 } from './1763950000000-job-routing-opti
 import { Budgets1764000000000 } from './1764000000000-budgets';
 import { JobTimeout1764100000000 } from './1764100000000-job-timeout';
 import { InvocationIds1764200000000 } from './1764200000000-invocation-ids';
+import { BudgetPoolCreatorKey1764300000000 } from './1764300000000-budget-pool-creator-key';
 
 export const MIGRATIONS = [
   InitialSchema1763700000000,
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Budgets1764000000000,
   JobTimeout1764100000000,
   InvocationIds1764200000000,
+  BudgetPoolCreatorKey1764300000000,
 ];

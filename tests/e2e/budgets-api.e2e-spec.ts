@@ -131,8 +131,8 @@ describe('budget pools API', () => {
         period: 'daily',
         limitMicros: 5_000_000,
       });
-      expect(capped.body.createdBy).toBe('admin');
-      expect(mine.body.createdBy).toBe('tenant');
+      expect(capped.body).toMatchObject({ createdBy: 'admin', createdByKeyId: null });
+      expect(mine.body).toMatchObject({ createdBy: 'tenant', createdByKeyId: a.keyId });
       const raise = { limitMicros: 500_000_000 };
       expectProblem(
         await as(a)('PATCH', `/v1/budgets/${capped.body.id}`, raise),
@@ -145,6 +145,50 @@ describe('budget pools API', () => {
         'budget-forbidden',
       );
       expect((await admin('PATCH', `/v1/budgets/${capped.body.id}`, raise)).status).toBe(200);
+    });
+
+    it('a key changes only the key pools it created: another key of its tenant gets 403', async () => {
+      const second = await secondKey(a, 'second-creator');
+      const monthly = { scope: 'api_key', period: 'monthly', limitMicros: 7_000_000 };
+      // The first key caps the second key, and itself; the second key caps itself.
+      const onSecond = await as(a)('POST', '/v1/budgets', { ...monthly, apiKeyId: second.keyId });
+      const onFirst = await as(a)('POST', '/v1/budgets', { ...monthly, apiKeyId: a.keyId });
+      const secondOwn = await as(second)('POST', '/v1/budgets', {
+        ...monthly,
+        apiKeyId: second.keyId,
+      });
+      for (const res of [onSecond, onFirst]) {
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({ createdBy: 'tenant', createdByKeyId: a.keyId });
+      }
+      expect(secondOwn.body).toMatchObject({ createdBy: 'tenant', createdByKeyId: second.keyId });
+
+      // The second key sees the first key's pools, but may not raise, replace or remove them.
+      for (const pool of [onSecond.body, onFirst.body]) {
+        const path = `/v1/budgets/${pool.id}`;
+        expect((await as(second)('GET', path)).body).toEqual(pool);
+        const raise = await as(second)('PATCH', path, { limitMicros: 900_000_000, mode: 'soft' });
+        expectProblem(raise, 403, 'budget-forbidden');
+        expect(raise.body.detail).toMatch(/another API key/);
+        const put = await as(second)('PUT', path, { ...monthly, limitMicros: 900_000_000 });
+        expect(put.status).toBeGreaterThanOrEqual(400);
+        expect(put.status).toBeLessThan(500);
+        expectProblem(await as(second)('DELETE', path), 403, 'budget-forbidden');
+        expect(await admin('GET', path)).toMatchObject({ status: 200, body: pool });
+      }
+      // Nor the other way round; each key keeps its own.
+      const mine = `/v1/budgets/${secondOwn.body.id}`;
+      expectProblem(await as(a)('PATCH', mine, { limitMicros: 1 }), 403, 'budget-forbidden');
+      expectProblem(await as(a)('DELETE', mine), 403, 'budget-forbidden');
+      expect((await as(second)('PATCH', mine, { limitMicros: 1 })).body.limitMicros).toBe(1);
+      expect((await as(second)('DELETE', mine)).status).toBe(204);
+      const firstOwn = `/v1/budgets/${onFirst.body.id}`;
+      expect((await as(a)('PATCH', firstOwn, { limitMicros: 2 })).body.limitMicros).toBe(2);
+      expect((await as(a)('DELETE', firstOwn)).status).toBe(204);
+      // The operator changes any of them.
+      const onSecondPath = `/v1/budgets/${onSecond.body.id}`;
+      expect((await admin('PATCH', onSecondPath, { limitMicros: 3 })).body.limitMicros).toBe(3);
+      expect((await admin('DELETE', onSecondPath)).status).toBe(204);
     });
 
     it('may not create tenant or job pools (403), nor act for another tenant', async () => {

@@ -109,6 +109,10 @@ describe('Budget pools and alert records (PostgreSQL)', () => {
         [{ thresholds: [0] }, 'thresholds'],
         [{ webhookUrl: 'ftp://example.com' }, 'webhookUrl'],
         [{ mode: 'strict' as never }, 'mode'],
+        [{ createdBy: 'tenant', createdByKeyId: 'not-a-key' }, 'createdByKeyId'],
+        // Only a pool a tenant's key set names that key.
+        [{ createdBy: 'admin', createdByKeyId: strangersKey }, 'createdByKeyId'],
+        [{ createdByKeyId: strangersKey }, 'createdByKeyId'],
       ];
       for (const [change, field] of bad) {
         const attempt = pools.create({
@@ -169,6 +173,35 @@ describe('Budget pools and alert records (PostgreSQL)', () => {
     cached.invalidate(tenantId);
     expect(await cached.forTenant(tenantId)).toHaveLength(2);
     expect(loads).toHaveBeenCalledTimes(2);
+  });
+
+  it('records the key that set a pool; once that key is gone, no key is its creator', async () => {
+    const tenantId = await tenant();
+    const [creator, capped] = [await apiKey(tenantId), await apiKey(tenantId)];
+    const set = await pool({
+      tenantId,
+      scope: 'api_key',
+      apiKeyId: capped,
+      limitMicros: 5,
+      createdBy: 'tenant',
+      createdByKeyId: creator,
+    });
+    expect(set).toMatchObject({ createdBy: 'tenant', createdByKeyId: creator });
+    expect(await pools.findById(set.id)).toMatchObject({ createdByKeyId: creator });
+    const operators = await pool({ tenantId, scope: 'api_key', apiKeyId: capped, limitMicros: 5 });
+    expect(operators).toMatchObject({ createdBy: 'admin', createdByKeyId: null });
+    await expect(
+      kit.db.query(`UPDATE budget_pools SET created_by_key_id = $1 WHERE id = $2`, [
+        creator,
+        operators.id,
+      ]),
+    ).rejects.toThrow(/budget_pools_creator_key_chk/);
+
+    await kit.db.query('DELETE FROM api_keys WHERE id = $1', [creator]);
+    expect(await pools.findById(set.id)).toMatchObject({
+      createdBy: 'tenant',
+      createdByKeyId: null,
+    });
   });
 
   it('enforces the rules in the schema too, and goes with its tenant', async () => {

@@ -28,6 +28,8 @@ export interface NewBudgetPool {
   webhookUrl?: string | null;
   /** Default `admin`. */
   createdBy?: 'admin' | 'tenant';
+  /** The API key that sets a tenant's pool; the only key that may change it later. */
+  createdByKeyId?: string | null;
 }
 
 /** What may change on an existing pool (scope, key and period define it and may not). */
@@ -97,6 +99,14 @@ export function validNewPool(input: NewBudgetPool): Required<NewBudgetPool> {
   if (scope === 'api_key' && apiKeyId === null) fail('apiKeyId', 'an api_key pool needs a key');
   if (scope === 'tenant' && apiKeyId !== null) fail('apiKeyId', 'a tenant pool has no key');
   if (scope === 'job' && period !== 'lifetime') fail('period', 'a job pool is lifetime');
+  const createdBy = input.createdBy ?? 'admin';
+  const createdByKeyId = input.createdByKeyId ?? null;
+  if (createdByKeyId !== null && !UUID_PATTERN.test(createdByKeyId)) {
+    fail('createdByKeyId', 'must be a uuid');
+  }
+  if (createdByKeyId !== null && createdBy !== 'tenant') {
+    fail('createdByKeyId', 'only a pool a tenant sets has a creating key');
+  }
   return {
     tenantId: input.tenantId,
     scope,
@@ -107,7 +117,8 @@ export function validNewPool(input: NewBudgetPool): Required<NewBudgetPool> {
     thresholds: validThresholds(input.thresholds ?? [...DEFAULT_ALERT_THRESHOLDS]),
     timezone: validTimezone(input.timezone ?? 'UTC'),
     webhookUrl: validWebhookUrl(input.webhookUrl),
-    createdBy: input.createdBy ?? 'admin',
+    createdBy,
+    createdByKeyId,
   };
 }
 

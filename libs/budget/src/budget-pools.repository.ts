@@ -34,7 +34,13 @@ export interface BudgetAlertRecord {
   createdAt: Date;
 }
 
-const toPool = (e: BudgetPoolEntity): BudgetPool => ({
+/** A pool as stored: the definition, and the API key that set it (if a tenant's key did). */
+export interface StoredBudgetPool extends BudgetPool {
+  /** The only key that may change or delete the pool; null: the operator's pool. */
+  createdByKeyId: string | null;
+}
+
+const toPool = (e: BudgetPoolEntity): StoredBudgetPool => ({
   id: e.id,
   tenantId: e.tenantId,
   scope: e.scope,
@@ -46,6 +52,7 @@ const toPool = (e: BudgetPoolEntity): BudgetPool => ({
   timezone: e.timezone,
   webhookUrl: e.webhookUrl,
   createdBy: e.createdBy,
+  createdByKeyId: e.createdByKeyId,
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
 });
@@ -66,7 +73,7 @@ export class BudgetPoolsRepository {
   ) {}
 
   /** Throws InvalidBudgetPoolError for a bad definition or a key of another tenant. */
-  async create(input: NewBudgetPool): Promise<BudgetPool> {
+  async create(input: NewBudgetPool): Promise<StoredBudgetPool> {
     const pool = validNewPool(input);
     if (pool.apiKeyId !== null) {
       const key = await this.apiKeys.findOne({
@@ -80,13 +87,13 @@ export class BudgetPoolsRepository {
   }
 
   /** With `tenantId`, only that tenant's pool. */
-  async findById(id: string, tenantId?: string): Promise<BudgetPool | null> {
+  async findById(id: string, tenantId?: string): Promise<StoredBudgetPool | null> {
     if (!UUID_PATTERN.test(id)) return null;
     const entity = await this.pools.findOne({ where: tenantId ? { id, tenantId } : { id } });
     return entity ? toPool(entity) : null;
   }
 
-  async list(tenantId: string, filter: BudgetPoolFilter = {}): Promise<BudgetPool[]> {
+  async list(tenantId: string, filter: BudgetPoolFilter = {}): Promise<StoredBudgetPool[]> {
     if (!UUID_PATTERN.test(tenantId)) return [];
     if (filter.apiKeyId !== undefined && !UUID_PATTERN.test(filter.apiKeyId)) return [];
     // TypeORM 1 refuses undefined in `where`: add only the filters given.
@@ -108,7 +115,7 @@ export class BudgetPoolsRepository {
   }
 
   /** Null when there is no such pool. Scope, key and period cannot change. */
-  async update(id: string, patch: BudgetPoolPatch): Promise<BudgetPool | null> {
+  async update(id: string, patch: BudgetPoolPatch): Promise<StoredBudgetPool | null> {
     const changes = validPatch(patch);
     if (!UUID_PATTERN.test(id)) return null;
     if (Object.keys(changes).length > 0) {

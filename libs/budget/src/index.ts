@@ -8,6 +8,7 @@ export {
   BudgetPoolsRepository,
   type BudgetAlertRecord,
   type BudgetPoolFilter,
+  type StoredBudgetPool,
 } from './budget-pools.repository';
 export { BudgetPoolsCache, applicablePools } from './budget-pools.cache';
 export type { BudgetPoolPatch, NewBudgetPool } from './budget-pool.validation';

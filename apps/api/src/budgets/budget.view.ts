@@ -14,6 +14,8 @@ export interface BudgetPoolView {
   timezone: string;
   webhookUrl: string | null;
   createdBy: 'admin' | 'tenant';
+  /** The API key that set the pool: the only key that may change or delete it. */
+  createdByKeyId: string | null;
   createdAt: string;
   updatedAt: string;
   links: { self: string; status: string };
@@ -37,7 +39,7 @@ export interface BudgetStatusView {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function toPoolView(pool: BudgetPool): BudgetPoolView {
+export function toPoolView(pool: BudgetPool & { createdByKeyId?: string | null }): BudgetPoolView {
   return {
     id: pool.id,
     tenantId: pool.tenantId,
@@ -51,6 +53,7 @@ export function toPoolView(pool: BudgetPool): BudgetPoolView {
     timezone: pool.timezone,
     webhookUrl: pool.webhookUrl,
     createdBy: pool.createdBy,
+    createdByKeyId: pool.createdByKeyId ?? null,
     createdAt: pool.createdAt.toISOString(),
     updatedAt: pool.updatedAt.toISOString(),
     links: {

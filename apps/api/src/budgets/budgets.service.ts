@@ -3,7 +3,7 @@ import {
   BudgetPoolsRepository,
   BudgetService,
   InvalidBudgetPoolError,
-  type BudgetPool,
+  type StoredBudgetPool,
 } from '@switchboard/budget';
 import { Config } from '@switchboard/config';
 import { ApiKeyEntity } from '@switchboard/persistence';
@@ -50,8 +50,11 @@ export class BudgetsService {
     }
     if (request.apiKeyId) await this.assertKeyOf(tenantId, request.apiKeyId);
     this.assertWebhookAllowed(caller, request.webhookUrl);
-    const createdBy = caller.kind === 'tenant' ? 'tenant' : 'admin';
-    const pool = await mapPoolErrors(() => this.pools.create({ ...request, tenantId, createdBy }));
+    const creator =
+      caller.kind === 'tenant'
+        ? { createdBy: 'tenant' as const, createdByKeyId: caller.principal.keyId }
+        : { createdBy: 'admin' as const };
+    const pool = await mapPoolErrors(() => this.pools.create({ ...request, tenantId, ...creator }));
     this.budget.invalidate(tenantId);
     return toPoolView(pool);
   }
@@ -90,21 +93,29 @@ export class BudgetsService {
   }
 
   /** The pool if the caller may see it; 404 otherwise, whoever owns it. */
-  private async find(caller: Caller, id: string): Promise<BudgetPool> {
+  private async find(caller: Caller, id: string): Promise<StoredBudgetPool> {
     const tenantId = caller.kind === 'tenant' ? caller.principal.tenantId : undefined;
     const pool = await this.pools.findById(id, tenantId);
     if (!pool) throw notFound(id);
     return pool;
   }
 
-  private async findModifiable(caller: Caller, id: string): Promise<BudgetPool> {
+  /**
+   * The admin changes any pool. A key changes only the key pools it created: not a tenant or
+   * job pool, not a limit the operator put on a key, and not a pool another of the tenant's
+   * keys set. It sees them all (so 403, not 404).
+   */
+  private async findModifiable(caller: Caller, id: string): Promise<StoredBudgetPool> {
     const pool = await this.find(caller, id);
-    if (caller.kind === 'tenant' && pool.scope !== 'api_key') {
+    if (caller.kind === 'admin') return pool;
+    if (pool.scope !== 'api_key') {
       throw forbidden(`${pool.scope} pools are managed by the operator (admin token)`);
     }
-    // A limit the operator put on a key is not the tenant's to raise or remove.
-    if (caller.kind === 'tenant' && pool.createdBy !== 'tenant') {
+    if (pool.createdBy !== 'tenant') {
       throw forbidden('this key pool was set by the operator (admin token)');
+    }
+    if (pool.createdByKeyId !== caller.principal.keyId) {
+      throw forbidden('this key pool was set by another API key, and only that key changes it');
     }
     return pool;
   }

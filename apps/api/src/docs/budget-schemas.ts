@@ -70,6 +70,11 @@ export function budgetSchemas(): Record<string, Record<string, unknown>> {
           enum: ['admin', 'tenant'],
           description: 'a tenant key may change only the key pools it set itself',
         },
+        createdByKeyId: nullable({
+          type: 'string',
+          format: 'uuid',
+          description: 'the API key that set the pool: the only key that may change or delete it',
+        }),
         createdAt: timestamp,
         updatedAt: timestamp,
         links: {

@@ -35,9 +35,13 @@ export class BudgetPoolEntity {
   @Column({ type: 'varchar', length: 64, default: 'UTC' })
   timezone!: string;
 
-  /** Who set the pool: a tenant may change only the key pools it set itself. */
+  /** Who set the pool: a tenant key may change only the key pools it set itself. */
   @Column({ name: 'created_by', type: 'varchar', length: 8, default: 'admin' })
   createdBy!: 'admin' | 'tenant';
+
+  /** The API key that set a tenant's pool (null: the operator, or set before keys were kept). */
+  @Column({ name: 'created_by_key_id', type: 'uuid', nullable: true })
+  createdByKeyId!: string | null;
 
   @Column({ name: 'webhook_url', type: 'varchar', length: 2000, nullable: true })
   webhookUrl!: string | null;
