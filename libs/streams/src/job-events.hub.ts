@@ -60,6 +60,11 @@ export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShu
     return { streams: this.streams.size, followers, connections: this.connection ? 1 : 0 };
   }
 
+  /** True once the process has begun shutting down: no follower is served any more. */
+  get closing(): boolean {
+    return this.closed;
+  }
+
   /** Delivers every entry of `key` after `afterId` (or later; see FollowerChannel) to `channel`. */
   join(key: string, afterId: string, channel: FollowerChannel): void {
     if (this.closed) {

@@ -144,6 +144,12 @@ export class JobEventsReader {
     try {
       return await this.page(key, afterId, CATCH_UP_PAGE);
     } catch (error) {
+      // During shutdown the connection is going away: retrying would hold the follower (and
+      // the HTTP server waiting for its response) until the process is killed.
+      if (this.hub.closing) {
+        channel.close();
+        return undefined;
+      }
       this.warn(`Reading ${key} failed, retrying: ${(error as Error).message}`);
       await channel.pause(RETRY_MS);
       return undefined;
