@@ -1,4 +1,4 @@
-import { compareStreamIds, parseStreamId } from './stream-id';
+import { compareStreamIds, isStreamId, jobEventsKey, parseStreamId } from './stream-id';
 
 describe('stream ids', () => {
   it('accepts <ms>-<seq>, a bare <ms> and 0, normalised', () => {
@@ -34,5 +34,22 @@ describe('stream ids', () => {
     expect(compareStreamIds('1-1', '1-0')).toBe(1);
     expect(compareStreamIds('2-0', '10-0')).toBe(-1);
     expect(compareStreamIds('1700000000000-9', '1700000000001-0')).toBe(-1);
+  });
+
+  it('reads a bare <ms> as <ms>-0 when ordering, and orders sequences within a millisecond', () => {
+    expect(compareStreamIds('5', '5-0')).toBe(0);
+    expect(compareStreamIds('5-0', '5')).toBe(0);
+    expect(compareStreamIds('5-2', '5-10')).toBe(-1);
+    expect(compareStreamIds('6', '5-99')).toBe(1);
+  });
+
+  it('tells whether a client-supplied id can be used', () => {
+    expect(isStreamId('1700000000000-3')).toBe(true);
+    expect(isStreamId('0')).toBe(true);
+    expect(isStreamId('latest')).toBe(false);
+  });
+
+  it("keeps the prefix's hash tag at the front of a job's key", () => {
+    expect(jobEventsKey('{sb}', 'job-1')).toBe('{sb}:job-events:job-1');
   });
 });
