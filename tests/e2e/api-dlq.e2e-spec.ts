@@ -3,6 +3,7 @@ import { chatInput, createTenant, waitForJob } from '../support/http-client';
 import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
 import { bullJobState } from '../support/store-probe';
+import { linesWith, waitForLines, waitUntil } from '../support/worker-kit';
 
 // Every attempt fails retryably; 3 attempts with exponential backoff from 1 s take a few seconds.
 const FAILING = chatInput('please fail [[simulate:error]]');
@@ -21,11 +22,16 @@ describe('failed jobs, the dead-letter list and replay', () => {
   };
   const waitFailed = (id: string) =>
     waitForJob(platform.http, key, id, ['failed'], FAIL_TIMEOUT_MS);
-  /** The attempt numbers the worker started for a job, in order. */
-  const startedAttempts = (mailbox: string, id: string): number[] =>
-    platform.worker.output
-      .filter((line) => line.includes(`start ${mailbox} ${id} attempt `))
-      .map((line) => Number(/attempt (\d+)/.exec(line)?.[1]));
+  /**
+   * The attempt numbers the worker started for a job, in order, once it has logged the end of
+   * `runs` final attempts (the record says failed before the worker's line reaches us).
+   */
+  const startedAttempts = async (mailbox: string, id: string, runs: number): Promise<number[]> => {
+    await waitForLines(platform.worker, runs, `end ${mailbox} ${id}`, '(final)');
+    return linesWith(platform.worker, `start ${mailbox} ${id} attempt `).map((line) =>
+      Number(/attempt (\d+)/.exec(line)?.[1]),
+    );
+  };
   const dlqIds = async (query = ''): Promise<string[]> => {
     const res = await platform.http<{ data: { id: string }[] }>('GET', `/v1/dlq${query}`, { key });
     expect(res.status).toBe(200);
@@ -52,8 +58,12 @@ describe('failed jobs, the dead-letter list and replay', () => {
     });
     expect(res.body.error.message).toEqual(expect.any(String));
     expect(res.body.finishedAt).toEqual(expect.any(String));
-    expect(await bullJobState(platform.env, 'agent.chat.t1', ids.t1a)).toBe('failed');
-    expect(startedAttempts('agent.chat.t1', ids.t1a)).toEqual([1, 2, 3]);
+    // BullMQ moves the job to its failed set just after the record says failed.
+    await waitUntil(
+      async () => (await bullJobState(platform.env, 'agent.chat.t1', ids.t1a)) === 'failed',
+      'BullMQ to fail the job',
+    );
+    expect(await startedAttempts('agent.chat.t1', ids.t1a, 1)).toEqual([1, 2, 3]);
   });
 
   it('GET /v1/dlq lists the failed jobs only, newest first, and takes the list filters', async () => {
@@ -87,7 +97,7 @@ describe('failed jobs, the dead-letter list and replay', () => {
       attempts: { made: 3, max: 3 },
       error: { code: 'providers-exhausted' },
     });
-    expect(startedAttempts('agent.chat.t1', ids.t1a)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(await startedAttempts('agent.chat.t1', ids.t1a, 2)).toEqual([1, 2, 3, 1, 2, 3]);
     expect(await dlqIds()).toContain(ids.t1a);
   });
 
@@ -117,7 +127,7 @@ describe('failed jobs, the dead-letter list and replay', () => {
       ],
     });
     expect(await waitFailed(ids.t1b)).toMatchObject({ attempts: { made: 3, max: 3 } });
-    expect(startedAttempts('agent.chat.t1', ids.t1b)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(await startedAttempts('agent.chat.t1', ids.t1b, 2)).toEqual([1, 2, 3, 1, 2, 3]);
   });
 
   it('POST /v1/dlq/replay with a filter replays only the matching failed jobs', async () => {
@@ -130,8 +140,8 @@ describe('failed jobs, the dead-letter list and replay', () => {
     expect(await dlqIds()).toEqual(expect.not.arrayContaining([ids.t2]));
     expect((await platform.http('GET', `/v1/jobs/${ids.t1a}`, { key })).body.status).toBe('failed');
     expect(await waitFailed(ids.t2)).toMatchObject({ attempts: { made: 3, max: 3 } });
-    expect(startedAttempts('agent.chat.t2', ids.t2)).toEqual([1, 2, 3, 1, 2, 3]);
-    expect(startedAttempts('agent.chat.t1', ids.t1a)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(await startedAttempts('agent.chat.t2', ids.t2, 2)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(await startedAttempts('agent.chat.t1', ids.t1a, 2)).toEqual([1, 2, 3, 1, 2, 3]);
 
     const none = await platform.http('POST', '/v1/dlq/replay', { key, body: { role: 'coder' } });
     expect(none.body).toEqual({ replayed: [], skipped: [] });

@@ -1,7 +1,7 @@
 import { chatInput, createTenant, waitForJob } from '../support/http-client';
 import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
-import { bullJobState, countJobRows } from '../support/store-probe';
+import { countJobRows, waitForBullState } from '../support/store-probe';
 
 describe('Idempotency-Key on POST /v1/jobs', () => {
   const platform = usePlatform();
@@ -76,7 +76,9 @@ describe('Idempotency-Key on POST /v1/jobs', () => {
     const job = await waitForJob(platform.http, key, id);
     expect(job.status).toBe('completed');
     expect(job.attempts.made).toBe(1);
-    expect(await bullJobState(platform.env, 'agent.chat.t2', id)).toBe('completed');
+    expect(await waitForBullState(platform.env, 'agent.chat.t2', id, 'completed')).toBe(
+      'completed',
+    );
   });
 
   it('keys belong to a tenant: another tenant with the same key gets its own job', async () => {

@@ -1,7 +1,7 @@
 import { chatInput, createTenant, waitForJob } from '../support/http-client';
 import { usePlatform } from '../support/platform';
 import { expectProblem } from '../support/problem-assert';
-import { bullJobState } from '../support/store-probe';
+import { bullJobState, waitForBullState } from '../support/store-probe';
 
 const SECRET = 'tenant-a-secret-4711';
 
@@ -137,6 +137,8 @@ describe("a tenant never sees or touches another tenant's jobs", () => {
     expect(byFilter.body).toEqual({ replayed: [], skipped: [] });
     const still = await platform.http('GET', `/v1/jobs/${aJobs.failed}`, { key: a.key });
     expect(still.body.status).toBe('failed');
-    expect(await bullJobState(platform.env, 'agent.chat.t1', aJobs.failed)).toBe('failed');
+    expect(await waitForBullState(platform.env, 'agent.chat.t1', aJobs.failed, 'failed')).toBe(
+      'failed',
+    );
   });
 });

@@ -140,9 +140,14 @@ describe('POST /v1/jobs/:id/cancel on running jobs', () => {
     }, 'the reservation settled');
     expect(status.spentMicros).toBe(job.usage.costMicros);
 
-    // Exactly one worker held it and ended it; BullMQ will not retry it.
-    const ends = workers.map((w) => linesWith(w, `end agent.chat.t1 ${id} attempt 1 cancelled`));
-    expect(ends.flat()).toHaveLength(1);
+    // Exactly one worker held it and ended it (it logs that after the record says cancelled);
+    // BullMQ will not retry it.
+    const endOf = (w: AppProcess) => linesWith(w, `end agent.chat.t1 ${id} attempt 1 cancelled`);
+    const ends = await waitUntil(async () => {
+      const all = workers.flatMap(endOf);
+      return all.length > 0 && all;
+    }, 'the end line of the cancelled run');
+    expect(ends).toHaveLength(1);
     expect(workers.flatMap((w) => linesWith(w, id, 'attempt 2'))).toEqual([]);
     await waitUntil(
       async () => (await bullJobState(env, 'agent.chat.t1', id)) === 'failed',

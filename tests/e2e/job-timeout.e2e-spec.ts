@@ -8,7 +8,7 @@ import { startFakeProvider, type FakeProviderServer } from '../support/fake-prov
 import { createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
 import { expectProblem } from '../support/problem-assert';
 import { fakeModel, fakeProvider } from '../support/router-kit';
-import { bullJobState, queryEnv } from '../support/store-probe';
+import { queryEnv, waitForBullState } from '../support/store-probe';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import {
   linesWith,
@@ -16,6 +16,7 @@ import {
   startWorker,
   stopAll,
   submitJob,
+  waitForLines,
   waitUntil,
 } from '../support/worker-kit';
 
@@ -131,7 +132,8 @@ describe('job timeouts', () => {
     expect(await invocations(id)).toHaveLength(1);
     expect(fake.stats.chatRequests).toBe(1);
     // Final: BullMQ failed it, and no second attempt ran.
-    expect(await bullJobState(env, 'agent.chat.t1', id)).toBe('failed');
+    expect(await waitForBullState(env, 'agent.chat.t1', id, 'failed')).toBe('failed');
+    await waitForLines(worker, 1, `end agent.chat.t1 ${id} attempt 1 failed`);
     expect(linesWith(worker, id, 'attempt 2')).toEqual([]);
     expect(linesWith(worker, `end agent.chat.t1 ${id} attempt 1 failed`)).toHaveLength(1);
     return before;

@@ -7,6 +7,7 @@ import {
   mailboxQueue,
   recordQueueEvents,
   submitJob,
+  waitForLines,
   waitUntil,
 } from '../support/worker-kit';
 
@@ -51,6 +52,13 @@ describe('retries and failures', () => {
     expect(job.error.message).toMatch(/simulated provider error/);
     expect(job.finishedAt).not.toBeNull();
 
+    // The record says failed before the worker logs the end of the attempt and before BullMQ
+    // moves the job to its failed set: wait for both, then read them.
+    const lifecycle = await waitUntil(async () => {
+      const seen = events.of(id).filter((e) => ['active', 'delayed', 'failed'].includes(e));
+      return seen.includes('failed') && seen;
+    }, `the failed event of ${id}`);
+    await waitForLines(platform.worker, 1, `end agent.chat.t1 ${id}`, '(final)');
     const ends = linesWith(platform.worker, `end agent.chat.t1 ${id}`);
     expect(linesWith(platform.worker, `end agent.chat.t1 ${id}`, '(will retry)')).toHaveLength(2);
     expect(linesWith(platform.worker, `end agent.chat.t1 ${id}`, '(final)')).toHaveLength(1);
@@ -66,10 +74,6 @@ describe('retries and failures', () => {
     expect(bull?.attemptsMade).toBe(3);
     // Each retry waited out its backoff in the delayed set rather than running at once.
     expect(bull?.opts.backoff).toMatchObject({ type: 'exponential', delay: 1000 });
-    const lifecycle = await waitUntil(async () => {
-      const seen = events.of(id).filter((e) => ['active', 'delayed', 'failed'].includes(e));
-      return seen.includes('failed') && seen;
-    }, `the failed event of ${id}`);
     expect(lifecycle).toEqual(['active', 'delayed', 'active', 'delayed', 'active', 'failed']);
   });
 
@@ -105,6 +109,12 @@ describe('retries and failures', () => {
     expect(job.attempts.made).toBe(1);
     expect(job.error).toMatchObject({ code: 'invalid-payload', retryable: false });
     expect(job.error.message).toMatch(/messages/);
+    // BullMQ's failed event and the end line come after the record's failure: wait for them.
+    const seen = await waitUntil(async () => {
+      const all = events.of(id);
+      return all.includes('failed') && all;
+    }, `the failed event of ${id}`);
+    await waitForLines(platform.worker, 1, `end agent.chat.t1 ${id}`, '(final)');
     expect(linesWith(platform.worker, `end agent.chat.t1 ${id}`, '(final)')).toHaveLength(1);
     expect(linesWith(platform.worker, `end agent.chat.t1 ${id}`, '(will retry)')).toHaveLength(0);
 
@@ -113,10 +123,6 @@ describe('retries and failures', () => {
     expect(bull?.attemptsMade).toBe(1);
     expect(bull?.opts.attempts).toBe(3);
     // Once swapped in, the job ran once and failed: no trip through the delayed set.
-    const seen = await waitUntil(async () => {
-      const all = events.of(id);
-      return all.includes('failed') && all;
-    }, `the failed event of ${id}`);
     expect(seen.slice(seen.lastIndexOf('waiting'))).toEqual(['waiting', 'active', 'failed']);
   });
 });

@@ -7,6 +7,7 @@ const ROOT = join(__dirname, '..', '..');
 export class AppProcess {
   readonly output: string[] = [];
   private exited: Promise<number | null>;
+  private closed = false;
 
   private constructor(
     readonly name: 'api' | 'worker',
@@ -16,7 +17,14 @@ export class AppProcess {
       this.output.push(...chunk.toString().split('\n').filter(Boolean));
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': a process can exit before the last of its output has reached us
+    // through the pipes, and tests read the output once it has stopped.
+    this.exited = new Promise((resolve) =>
+      child.once('close', (code) => {
+        this.closed = true;
+        resolve(code);
+      }),
+    );
   }
 
   static start(name: 'api' | 'worker', env: Record<string, string>): AppProcess {
@@ -33,7 +41,7 @@ export class AppProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.output.some((line) => pattern.test(line))) return;
-      if (this.child.exitCode !== null) break;
+      if (this.closed) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(

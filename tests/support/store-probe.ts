@@ -3,6 +3,7 @@ import { Queue, type JobState } from 'bullmq';
 import { Client } from 'pg';
 import type { TestEnv } from './test-env';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-services';
+import { waitUntil } from './worker-kit';
 
 /** Looks straight into a test env's PostgreSQL schema and BullMQ queues, bypassing the API. */
 
@@ -69,6 +70,23 @@ export function bullJobState(
     const job = await queue.getJob(id);
     return job ? job.getState() : undefined;
   });
+}
+
+/**
+ * Waits until BullMQ holds a job in `state`, and returns it. The worker ends a job's record
+ * first and BullMQ moves the job (to completed, failed...) a moment later: after waiting for
+ * a record, read BullMQ's state through this.
+ */
+export function waitForBullState(
+  env: TestEnv,
+  mailbox: string,
+  id: string,
+  state: JobState,
+): Promise<JobState> {
+  return waitUntil(
+    async () => ((await bullJobState(env, mailbox, id)) === state ? state : undefined),
+    `BullMQ to hold ${mailbox} ${id} as ${state}`,
+  );
 }
 
 /** Job counts of every mailbox (all states), keyed by mailbox; empty mailboxes are left out. */
