@@ -26,6 +26,7 @@ export default tseslint.config(
       '.data/**',
       'eslint.config.mjs',
       'jest.config.js',
+      'tests/support/swc-coverage-transform.js',
     ],
   },
   eslint.configs.recommended,

@@ -1,6 +1,10 @@
 // One `npm test` runs the three tiers of tests. Integration and e2e suites talk to real
 // Redis and PostgreSQL; each test file isolates itself (own queue prefix, own schema).
-const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
+// @swc/jest, with the decorator helpers swc inlines kept out of coverage (see the transform).
+const swc = [
+  '<rootDir>/tests/support/swc-coverage-transform.js',
+  JSON.parse(require('fs').readFileSync(`${__dirname}/.swcrc`, 'utf8')),
+];
 const moduleNameMapper = {
   '^@switchboard/migrations$': '<rootDir>/migrations',
   '^@switchboard/(.*)$': '<rootDir>/libs/$1/src',
