@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenantPatternProblem } from './tenant-pattern';
 
 /** Token usage and cost of the LLM calls behind a result. Money is integer micro-dollars. */
 export const usageSchema = z.object({
@@ -29,15 +30,6 @@ export const modelControls = {
   temperature: z.number().min(0).max(2).optional(),
 };
 
-const compiles = (pattern: string) => {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * Early termination: the stream ends, and the provider request is aborted, as soon as one
  * matches; nothing after it is shown or paid for beyond what the provider had already sent.
@@ -47,12 +39,18 @@ export const stopControls = {
   stop: z
     .union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(8)])
     .optional(),
-  /** A JavaScript regular expression; the text ends before its first match. */
+  /**
+   * A regular expression in RE2 syntax (JavaScript's without lookaround and backreferences),
+   * matched in linear time; the text ends before its first match.
+   */
   stopRegex: z
     .string()
     .min(1)
     .max(500)
-    .refine(compiles, { message: 'must be a valid regular expression' })
+    .superRefine((pattern, ctx) => {
+      const problem = tenantPatternProblem(pattern);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   /** End right after the code fence that closes the first code block. */
   stopAtClosingCodeFence: z.boolean().optional(),

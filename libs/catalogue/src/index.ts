@@ -7,6 +7,12 @@ export { JOB_CATALOGUE, jobDefinition, type JobInput, type JobResult } from './c
 export type { JobDefinition } from './job-definition';
 export type { RoleJobOptions } from './job-options';
 export { chatMessageSchema, type Usage, type ChatMessage } from './common.schema';
+export {
+  MAX_PATTERN_INSTRUCTIONS,
+  TenantPattern,
+  TenantPatternError,
+  tenantPatternProblem,
+} from './tenant-pattern';
 export { REVIEW_VERDICTS } from './roles/reviewer.job';
 export {
   JOB_STATUSES,
