@@ -13,6 +13,7 @@ import {
 import Redis from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { TEST_REDIS_URL } from '../support/test-services';
+import { unreachableRedis } from '../support/unreachable-redis';
 import { waitUntil } from '../support/worker-kit';
 
 // The edges of job event streams against real Redis: writes that fail, windows that are
@@ -132,7 +133,7 @@ describe('job event streams: failures and edges', () => {
     });
 
     it('never throws into the job when Redis cannot take the writes, and warns once', async () => {
-      const down = new Redis(TEST_REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
+      const down = await unreachableRedis();
       try {
         const broken = new JobEventsPublisher(down, env(1_000));
         const jobId = randomUUID();
