@@ -130,4 +130,83 @@ describe('planCandidates', () => {
     const plan = planCandidates(fast, { ...base, tier: 1, maxTier: 1 }, latency, new Set(['a']));
     expect(keys(plan)).toEqual(['b/cheap@1', 'local/small@1', 'a/expensive@1']);
   });
+
+  it('keeps file order under the default priority strategy, an explicit priority first', () => {
+    const plain = new ModelCatalogue(
+      {
+        ...file,
+        models: [
+          model('a', 'first', [2], 10),
+          model('b', 'second', [2], 1),
+          { ...model('b', 'pinned', [2], 50), priority: -1 },
+        ],
+      },
+      new Map(),
+      'test',
+    );
+    const plan = planCandidates(
+      plain,
+      { ...base, tier: 2, maxTier: 2 },
+      new LatencyTracker(),
+      new Set(),
+    );
+    expect(keys(plan)).toEqual(['b/pinned@2', 'a/first@2', 'b/second@2']);
+  });
+
+  it('sorts unpriced models as free under cheapest, and equal prices by priority', () => {
+    const unpriced = { ...model('b', 'free', [1], 0), prices: undefined };
+    const cheap = new ModelCatalogue(
+      {
+        ...file,
+        models: [model('a', 'same-1', [1], 100), unpriced, model('b', 'same-2', [1], 100)],
+      },
+      new Map(),
+      'test',
+    );
+    const plan = planCandidates(
+      cheap,
+      { ...base, tier: 1, maxTier: 1 },
+      new LatencyTracker(),
+      new Set(),
+    );
+    expect(keys(plan)).toEqual(['b/free@1', 'a/same-1@1', 'b/same-2@1']);
+  });
+
+  it('breaks latency ties by priority under fastest, unmeasured models first', () => {
+    const fast = new ModelCatalogue(
+      { ...file, routing: { '1': { strategy: 'fastest' } } },
+      new Map(),
+      'test',
+    );
+    const latency = new LatencyTracker();
+    latency.observe('local/small', 50);
+    const plan = planCandidates(fast, { ...base, tier: 1, maxTier: 1 }, latency, new Set());
+    expect(keys(plan)).toEqual(['a/expensive@1', 'b/cheap@1', 'local/small@1']);
+  });
+
+  it('explains an empty plan: the tiers, the locality and the model asked for', () => {
+    const refusal = (query: Partial<Parameters<typeof planCandidates>[1]>) => {
+      try {
+        planCandidates(
+          catalogue,
+          { ...base, tier: 1, maxTier: 1, ...query },
+          new LatencyTracker(),
+          new Set(),
+        );
+      } catch (error) {
+        return error as NoCandidateError;
+      }
+      throw new Error('planned');
+    };
+    expect(refusal({ capabilities: ['embeddings'], maxTier: 3 }).message).toBe(
+      'The catalogue has no model serving tiers 1–3 with embeddings.',
+    );
+    expect(refusal({ privacy: true, model: 'a/expensive' })).toMatchObject({
+      code: 'no-local-provider',
+      message: "The catalogue has no local model serving tier 1 with chat among 'a/expensive'.",
+    });
+    expect(refusal({ tier: 0, maxTier: 0, model: 'nope' }).message).toBe(
+      "The catalogue has no local model serving tier 0 with chat (model 'nope' is not in the catalogue).",
+    );
+  });
 });
