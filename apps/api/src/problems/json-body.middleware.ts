@@ -1,4 +1,5 @@
 import { json, type NextFunction, type Request, type Response } from 'express';
+import { MAX_JSON_DEPTH, jsonDepthExceeds, utf8JsonDepthExceeds } from './json-depth';
 import { ProblemException } from './problem';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -24,6 +25,8 @@ function parserProblem(error: { type?: string; message?: string }): ProblemExcep
         'payload-too-large',
         'The request body is larger than the limit.',
       );
+    case 'entity.too.deep':
+      return tooDeep();
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new ProblemException(
@@ -36,12 +39,32 @@ function parserProblem(error: { type?: string; message?: string }): ProblemExcep
   }
 }
 
+function tooDeep(): ProblemException {
+  return new ProblemException(
+    400,
+    'json-too-deep',
+    `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`,
+    { maxDepth: MAX_JSON_DEPTH },
+  );
+}
+
 /**
- * JSON bodies only, up to `limit` bytes. Other content types on a request with a body get
- * 415; nothing about a refused body reaches a handler.
+ * JSON bodies only, up to `limit` bytes and `MAX_JSON_DEPTH` levels of nesting. Other content
+ * types on a request with a body get 415; nothing about a refused body reaches a handler.
  */
 export function jsonBody(limit: number) {
-  const parse = json({ limit, strict: true });
+  // UTF-8 bodies (nearly all) are measured before parsing; others after, on the parsed value.
+  const measured = new WeakSet<object>();
+  const parse = json({
+    limit,
+    strict: true,
+    verify: (req, _res, bytes, encoding) => {
+      if (encoding !== 'utf-8') return;
+      if (utf8JsonDepthExceeds(bytes))
+        throw Object.assign(new Error(), { type: 'entity.too.deep' });
+      measured.add(req);
+    },
+  });
   return (req: Request, res: Response, next: NextFunction): void => {
     if (
       BODY_METHODS.has(req.method) &&
@@ -52,6 +75,10 @@ export function jsonBody(limit: number) {
         new ProblemException(415, 'unsupported-media-type', 'Send the body as application/json.'),
       );
     }
-    parse(req, res, (error?: unknown) => next(error ? parserProblem(error) : undefined));
+    parse(req, res, (error?: unknown) => {
+      if (error) return next(parserProblem(error));
+      if (!measured.has(req) && jsonDepthExceeds(req.body)) return next(tooDeep());
+      next();
+    });
   };
 }

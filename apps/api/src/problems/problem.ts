@@ -4,6 +4,7 @@ import { HttpException } from '@nestjs/common';
 export type ProblemCode =
   | 'malformed-json'
   | 'payload-too-large'
+  | 'json-too-deep'
   | 'unsupported-media-type'
   | 'unknown-role-or-tier'
   | 'invalid-input'
