@@ -6,6 +6,7 @@ import {
   Controller,
   Get,
   type INestApplication,
+  Logger,
   Module,
   UseGuards,
 } from '@nestjs/common';
@@ -43,6 +44,12 @@ class ProbeController {
   @Get('me')
   @UseGuards(ApiKeyGuard)
   me(@CurrentPrincipal() principal: Principal): Principal {
+    return principal;
+  }
+
+  /** A route that forgot its guard: reading the principal must fail, never serve anonymously. */
+  @Get('unguarded')
+  unguarded(@CurrentPrincipal() principal: Principal): Principal {
     return principal;
   }
 
@@ -152,7 +159,14 @@ describe('auth guards over HTTP', () => {
     });
   });
 
+  it('fails a route that reads the principal without ApiKeyGuard, whatever the key', async () => {
+    const { key } = await newKey();
+    await request(server).get('/probe/unguarded').set('X-API-Key', key).expect(500);
+    await request(server).get('/probe/unguarded').expect(500);
+  });
+
   it('lets requests through without RateLimit headers while Redis is down', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     const { key } = await newKey();
     const down = new Config(
       config.app,
@@ -173,12 +187,20 @@ describe('auth guards over HTTP', () => {
     const degraded = moduleRef.createNestApplication({ logger: false });
     await degraded.init();
     try {
-      const res = await request(degraded.getHttpServer() as Server)
-        .get('/probe/me')
-        .set('X-API-Key', key)
-        .expect(200);
-      expect(res.headers['ratelimit-limit']).toBeUndefined();
+      for (let i = 0; i < 3; i += 1) {
+        const res = await request(degraded.getHttpServer() as Server)
+          .get('/probe/me')
+          .set('X-API-Key', key)
+          .expect(200);
+        expect(res.headers['ratelimit-limit']).toBeUndefined();
+      }
+      // One warning for the outage, not one per request.
+      const limiterWarnings = warn.mock.calls.filter(([m]) =>
+        /^Rate limit not applied/.test(String(m)),
+      );
+      expect(limiterWarnings).toHaveLength(1);
     } finally {
+      warn.mockRestore();
       await degraded.close();
       // ioredis arms a 2 s timer to destroy the socket of a failed connection on disconnect.
       await new Promise((resolve) => setTimeout(resolve, 2100));

@@ -188,6 +188,9 @@ describe('tenants and API keys (PostgreSQL)', () => {
         TenantNotFoundError,
       );
       await expect(tenants.listApiKeys(randomUUID())).rejects.toThrow(TenantNotFoundError);
+      await expect(tenants.listApiKeys('not-a-uuid')).rejects.toThrow(TenantNotFoundError);
+      expect(await tenants.findTenantById(randomUUID())).toBeNull();
+      expect(await tenants.findTenantById("' OR 1=1 --")).toBeNull();
       await expect(tenants.revokeApiKey(randomUUID(), 'cli')).rejects.toThrow(ApiKeyNotFoundError);
       await expect(tenants.revokeApiKey('nope', 'cli')).rejects.toThrow(ApiKeyNotFoundError);
     });

@@ -1,5 +1,5 @@
 import { InvalidApiKeyNameError, InvalidTenantNameError } from './auth.errors';
-import { assertTenantName, isUuid, normaliseApiKeyName } from './auth.validation';
+import { assertActor, assertTenantName, isUuid, normaliseApiKeyName } from './auth.validation';
 
 describe('tenant names', () => {
   it.each(['acme', 'a', '0day', 'acme-corp', 'acme_corp.eu', 'a'.repeat(100)])(
@@ -27,4 +27,15 @@ describe('isUuid', () => {
     expect(isUuid('3f2a6c1e-9b1d-4c7e-8f00-0123456789a')).toBe(false);
     expect(isUuid("1' OR 1=1")).toBe(false);
   });
+});
+
+describe('audit actors', () => {
+  it('accepts the names our own code writes', () => {
+    expect(assertActor('cli')).toBe('cli');
+    expect(assertActor('a'.repeat(100))).toBe('a'.repeat(100));
+  });
+
+  it.each(['', 'a'.repeat(101)])('treats %j as a bug, not a client error', (actor) =>
+    expect(() => assertActor(actor)).toThrow(`Invalid audit actor "${actor}"`),
+  );
 });
