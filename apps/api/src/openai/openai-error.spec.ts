@@ -1,16 +1,8 @@
 import { HttpException, UnauthorizedException } from '@nestjs/common';
 import { ProblemException } from '../problems/problem';
-import { isOpenAiRoute, toOpenAiError } from './openai-error';
+import { toOpenAiError } from './openai-error';
 
 describe('OpenAI errors', () => {
-  it('applies to the OpenAI routes only', () => {
-    expect(isOpenAiRoute('/v1/chat/completions')).toBe(true);
-    expect(isOpenAiRoute('/v1/models')).toBe(true);
-    expect(isOpenAiRoute('/v1/models/x%2Fy')).toBe(true);
-    expect(isOpenAiRoute('/v1/jobs')).toBe(false);
-    expect(isOpenAiRoute('/v1/modelsx')).toBe(false);
-  });
-
   it('maps the guards, the body parser and the submission to OpenAI codes', () => {
     expect(
       toOpenAiError(new UnauthorizedException({ code: 'invalid-api-key', detail: 'no' })),

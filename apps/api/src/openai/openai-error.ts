@@ -9,15 +9,6 @@ export interface OpenAiErrorBody {
   code: string | null;
 }
 
-/** The routes that answer like OpenAI does; every other route keeps problem+json. */
-export function isOpenAiRoute(path: string | undefined): boolean {
-  if (!path) return false;
-  const clean = path.split('?')[0].replace(/\/+$/, '');
-  return (
-    clean === '/v1/chat/completions' || clean === '/v1/models' || clean.startsWith('/v1/models/')
-  );
-}
-
 /** A refusal of the OpenAI front door, already in OpenAI's terms. */
 export class OpenAiException extends HttpException {
   constructor(

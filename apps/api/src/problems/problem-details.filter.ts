@@ -1,13 +1,20 @@
-import { ArgumentsHost, Catch, Logger, type ExceptionFilter } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  Logger,
+  NotFoundException,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { OpenAiException, isOpenAiRoute, toOpenAiError } from '../openai/openai-error';
+import { OpenAiException, toOpenAiError } from '../openai/openai-error';
+import { isOpenAiRoute, unsupportedEndpoint } from '../openai/openai-routes';
 import { toProblem } from './problem-body';
 
 /**
  * Every HTTP error leaves as application/problem+json (RFC 9457); no stack reaches a client.
  * The OpenAI-compatible routes are the exception: OpenAI SDKs expect `{"error": {...}}`. The
- * choice is made here, by path, so guards and the body parser (which run before any route
- * filter could) answer in the route's shape too.
+ * choice is made here, by path (see openai-routes.ts), so guards, the body parser and the
+ * router's own 404 (which run before any route filter could) answer in the route's shape too.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -26,8 +33,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
     }
     if (response.headersSent) return;
-    if (isOpenAiRoute(path)) {
-      const openAi = toOpenAiError(error);
+    if (path && isOpenAiRoute(path)) {
+      // No route matched (Nest's own 404): an OpenAI API Switchboard does not offer.
+      const unrouted = error instanceof NotFoundException && request.route === undefined;
+      const openAi = toOpenAiError(unrouted ? unsupportedEndpoint(request.method, path) : error);
       response.status(openAi.status).set(openAi.headers).json(openAi.body);
       return;
     }
