@@ -122,4 +122,22 @@ describe('periodOf', () => {
     expect(canonicalTimezone('Europe/Berlin')).toBe('Europe/Berlin');
     expect(canonicalTimezone('Mars/Olympus')).toBeNull();
   });
+
+  it('reads a pool without a zone as UTC', () => {
+    expect(at('daily', '', '2026-11-21T23:30:00Z')).toEqual(
+      at('daily', 'UTC', '2026-11-21T23:30:00Z'),
+    );
+  });
+
+  it('stays exact after its cache of day starts fills and is cleared', () => {
+    // More distinct days than the cache holds (10,000), one zone: every window still exact.
+    const first = Date.UTC(2001, 0, 1);
+    for (let day = 0; day < 10_100; day += 1) {
+      const midnight = first + day * 86_400_000;
+      const w = periodOf({ period: 'daily', timezone: 'Asia/Kolkata' }, new Date(midnight));
+      // Kolkata is UTC+5:30 all along: its day starts at 18:30 UTC the day before.
+      expect(w.resetsAt!.getTime() - w.start!.getTime()).toBe(86_400_000);
+      expect(w.start!.getTime() % 86_400_000).toBe(66_600_000);
+    }
+  });
 });
