@@ -14,6 +14,17 @@ const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironmen
 module.exports = {
   // Per-project testTimeout is ignored by Jest; this global one covers the slow tiers.
   testTimeout: 120000,
+  // Coverage (`npm test` passes --coverage): every source file of the apps, libs and scripts
+  // counts, tested or not. Code the e2e tier runs in the app processes is not seen here.
+  collectCoverageFrom: [
+    '{apps,libs,scripts}/**/*.ts',
+    '!**/*.spec.ts',
+    '!**/*.d.ts',
+    '!**/main.ts',
+    '!**/node_modules/**',
+  ],
+  coverageDirectory: '<rootDir>/coverage',
+  coverageReporters: ['text-summary', 'html', 'json-summary'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
     {
