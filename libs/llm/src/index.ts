@@ -32,7 +32,7 @@ export {
   RoutingError,
   StreamInterruptedError,
 } from './router/routing-errors';
-export { estimateTokens, estimateMessageTokens } from './token-count';
+export { estimateTokens, estimateMessageTokens, estimateMessageTokensUpTo } from './token-count';
 export { byteBound, inputTokenBound } from './router/input-bound';
 export { InvocationDrain } from './invocations/invocation-drain';
 export {

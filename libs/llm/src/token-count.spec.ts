@@ -2,6 +2,7 @@ import { countTokens } from 'gpt-tokenizer';
 import {
   TOKENIZER_PIECE_CHARS,
   estimateMessageTokens,
+  estimateMessageTokensUpTo,
   estimateTokens,
   tokenizerPieces,
 } from './token-count';
@@ -52,5 +53,24 @@ describe('estimateTokens', () => {
     expect(estimateMessageTokens(messages)).toBe(
       3 + 4 + countTokens('be brief') + 4 + countTokens('hi'),
     );
+  });
+});
+
+describe('estimateMessageTokensUpTo', () => {
+  const user = (content: string) => [{ role: 'user' as const, content }];
+
+  it('is the whole count when it fits the limit, tokenized or not', () => {
+    const messages = [...user('hello there'), ...user('x'.repeat(10_000))];
+    const exact = estimateMessageTokens(messages);
+    expect(estimateMessageTokensUpTo(messages, exact)).toBe(exact);
+    expect(estimateMessageTokensUpTo(messages, 1_000_000)).toBe(exact);
+  });
+
+  it('stops past the limit with a count over it, short of the whole', () => {
+    const messages = user('word '.repeat(200_000));
+    const exact = estimateMessageTokens(messages);
+    const partial = estimateMessageTokensUpTo(messages, 1_000);
+    expect(partial).toBeGreaterThan(1_000);
+    expect(partial).toBeLessThan(exact);
   });
 });

@@ -49,7 +49,34 @@ export function tokenizerPieces(text: string): string[] {
   return pieces;
 }
 
+/** Every message costs a few tokens of framing, as in OpenAI's chat format. */
+const REQUEST_FRAMING = 3;
+const MESSAGE_FRAMING = 4;
+
 export function estimateMessageTokens(messages: readonly ChatMessage[]): number {
-  // Every message costs a few tokens of framing, as in OpenAI's chat format.
-  return messages.reduce((sum, m) => sum + 4 + estimateTokens(m.content), 3);
+  return messages.reduce(
+    (sum, m) => sum + MESSAGE_FRAMING + estimateTokens(m.content),
+    REQUEST_FRAMING,
+  );
+}
+
+/**
+ * `estimateMessageTokens` when it is at most `limit`; otherwise a count over `limit` that may
+ * be short of the whole (counting stops at the first piece past it). Messages whose UTF-8
+ * bytes already fit are not tokenized at all: no BPE token is shorter than a byte. Tokenizing
+ * random text runs at about 0.5 MB/s, so a check against a context window costs at most the
+ * window's worth of text, not the whole body.
+ */
+export function estimateMessageTokensUpTo(messages: readonly ChatMessage[], limit: number): number {
+  const framing = REQUEST_FRAMING + MESSAGE_FRAMING * messages.length;
+  const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.content, 'utf8'), framing);
+  if (bytes <= limit) return estimateMessageTokens(messages);
+  let tokens = framing;
+  for (const message of messages) {
+    for (const piece of tokenizerPieces(message.content)) {
+      tokens += countTokens(piece);
+      if (tokens > limit) return tokens;
+    }
+  }
+  return tokens;
 }

@@ -124,4 +124,59 @@ describe('parseChatCompletion', () => {
       code,
     });
   });
+
+  it.each([
+    ['tools: []', { tools: [] }, 'tools', "[] is too short - 'tools'", 'empty_array'],
+    [
+      'functions: []',
+      { functions: [] },
+      'functions',
+      "[] is too short - 'functions'",
+      'empty_array',
+    ],
+    [
+      'tool_choice without tools',
+      { tool_choice: 'auto' },
+      'tool_choice',
+      "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+      'invalid_value',
+    ],
+    [
+      "tool_choice 'none' without tools",
+      { tool_choice: 'none' },
+      'tool_choice',
+      "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+      'invalid_value',
+    ],
+    [
+      'tool_choice with an empty tools list',
+      { tools: [], tool_choice: 'auto' },
+      'tools',
+      "[] is too short - 'tools'",
+      'empty_array',
+    ],
+    [
+      'function_call without functions',
+      { function_call: 'auto' },
+      'function_call',
+      "Invalid value for 'function_call': 'function_call' is only allowed when 'functions' are specified.",
+      'invalid_value',
+    ],
+  ])('refuses %s as OpenAI does', (_what, extra, param, message, code) => {
+    expect(refusal({ model: 'm', messages: user('x'), ...extra })).toEqual({
+      status: 400,
+      type: 'invalid_request_error',
+      param,
+      message,
+      code,
+    });
+  });
+
+  it('still accepts tool_choice "none" beside tools only to refuse tools as unsupported', () => {
+    const tools = [{ type: 'function', function: { name: 'f' } }];
+    expect(refusal({ model: 'm', messages: user('x'), tools, tool_choice: 'none' })).toMatchObject({
+      param: 'tools',
+      code: 'unsupported_parameter',
+    });
+  });
 });

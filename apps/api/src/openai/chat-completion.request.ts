@@ -31,6 +31,7 @@ const requestSchema = z.looseObject({
   tools: z.array(z.unknown()).nullish(),
   functions: z.array(z.unknown()).nullish(),
   tool_choice: z.unknown().optional(),
+  function_call: z.unknown().optional(),
   response_format: z.looseObject({ type: z.string() }).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).nullish(),
@@ -55,8 +56,29 @@ function unsupported(param: string, what: string) {
   return invalidRequest(`${what} is not supported by Switchboard.`, param, 'unsupported_parameter');
 }
 
+/** What OpenAI itself refuses about tools, with its messages, before anything else. */
+function refuseInvalidTools(raw: RawRequest): void {
+  for (const [list, choice] of [
+    ['tools', 'tool_choice'],
+    ['functions', 'function_call'],
+  ] as const) {
+    const declared = raw[list];
+    if (declared && declared.length === 0) {
+      throw invalidRequest(`[] is too short - '${list}'`, list, 'empty_array');
+    }
+    if (raw[choice] != null && !declared) {
+      throw invalidRequest(
+        `Invalid value for '${choice}': '${choice}' is only allowed when '${list}' are specified.`,
+        choice,
+        'invalid_value',
+      );
+    }
+  }
+}
+
 /** Features that change what the answer is; refused rather than silently dropped. */
 function refuseUnsupported(raw: RawRequest): void {
+  refuseInvalidTools(raw);
   if ((raw.n ?? 1) !== 1) {
     throw invalidRequest('Only n=1 is supported.', 'n', 'unsupported_value');
   }

@@ -12,6 +12,7 @@ import {
 import { ChatCompletionStream } from './chat-completion.stream';
 import { toChatCompletion, type CompletionHead } from './chat-completion.views';
 import { ChatJobFollower } from './chat-job-follower';
+import { checkContextLength } from './context-length';
 import { outcomeError } from './chat-outcome';
 import { ModelResolver } from './model-resolver';
 import { OpenAiException, invalidRequest } from './openai-error';
@@ -67,6 +68,7 @@ export class ChatCompletionsService {
     const request = parseChatCompletion(body);
     const privacy = privacyOf(headers.privacy);
     const target = this.models.resolve(request.model, privacy);
+    checkContextLength(request, target.contextWindow);
     const { job } = await this.jobs.submit(
       principal.tenantId,
       {

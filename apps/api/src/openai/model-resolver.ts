@@ -8,6 +8,8 @@ import { tierOfAlias } from './tier-alias';
 export interface ChatTarget {
   tier: Tier;
   model?: string;
+  /** The largest context window among the models that could serve it; none if none can. */
+  contextWindow?: number;
 }
 
 /**
@@ -21,7 +23,12 @@ export class ModelResolver {
 
   resolve(name: string, privacy: boolean): ChatTarget {
     const aliasTier = tierOfAlias(name);
-    if (aliasTier !== undefined) return { tier: aliasTier };
+    if (aliasTier !== undefined) {
+      return {
+        tier: aliasTier,
+        contextWindow: largestWindow(this.llm.models(), aliasTier, privacy),
+      };
+    }
     const named = this.llm.models().filter((m) => m.key === name || m.id === name);
     if (named.length === 0) {
       throw new OpenAiException(404, {
@@ -44,8 +51,21 @@ export class ModelResolver {
         code: 'model_not_local',
       });
     }
-    return { tier, model: name };
+    return { tier, model: name, contextWindow: largestWindow(named, tier, privacy) };
   }
+}
+
+/** As the router plans: chat models of the tier, local ones only for tier 0 and privacy. */
+function largestWindow(
+  models: readonly CatalogueModel[],
+  tier: Tier,
+  privacy: boolean,
+): number | undefined {
+  const windows = models
+    .filter((m) => m.tiers.includes(tier) && m.capabilities.includes('chat'))
+    .filter((m) => m.local || (!privacy && tier !== 0))
+    .map((m) => m.contextWindow);
+  return windows.length > 0 ? Math.max(...windows) : undefined;
 }
 
 /** The router serves tier 0 and private jobs with local models only. */
