@@ -10,6 +10,7 @@ export type ChatOutcome =
 /** HTTP statuses for job error codes; anything else is a 500. */
 const STATUS_BY_CODE: Record<string, number> = {
   BUDGET_EXCEEDED: 402,
+  'context-length-exceeded': 400,
   'providers-exhausted': 503,
   'no-local-provider': 503,
   'no-model-for-tier': 503,
@@ -41,8 +42,13 @@ export function outcomeError(outcome: Exclude<ChatOutcome, { status: 'completed'
     status,
     {
       message: outcome.error.message,
-      type: status === 402 ? 'insufficient_quota' : 'server_error',
-      param: null,
+      type:
+        status === 402
+          ? 'insufficient_quota'
+          : status < 500
+            ? 'invalid_request_error'
+            : 'server_error',
+      param: code === 'context-length-exceeded' ? 'messages' : null,
       code: code.toLowerCase().replace(/-/g, '_'),
     },
     noRetry,

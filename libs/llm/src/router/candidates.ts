@@ -2,7 +2,7 @@ import { TIERS, type Tier } from '@switchboard/catalogue';
 import type { CatalogueModel, ModelCatalogue } from '../catalogue/model-catalogue';
 import type { Capability, RoutingStrategy } from '../catalogue/model-catalogue.schema';
 import type { LatencyTracker } from './latency-tracker';
-import { NoCandidateError } from './routing-errors';
+import { ContextLengthError, NoCandidateError } from './routing-errors';
 
 export interface Candidate {
   model: CatalogueModel;
@@ -18,6 +18,11 @@ export interface CandidateQuery {
   capabilities: readonly Capability[];
   /** A model asked for by `id` or `provider/id`: only it is a candidate. */
   model?: string;
+  /**
+   * Tokens the call needs in a model's context window: the prompt (o200k count) plus the
+   * completion asked for. Models whose window is smaller are skipped; unset, none are.
+   */
+  contextTokens?: number;
 }
 
 /**
@@ -36,10 +41,15 @@ export function planCandidates(
   const named = query.model ? new Set(catalogue.findModel(query.model).map((m) => m.key)) : null;
   const seen = new Set<string>();
   const plan: Candidate[] = [];
+  let largestTooSmall = 0;
   for (const tier of TIERS.filter((t) => t >= query.tier && t <= query.maxTier)) {
-    const models = catalogue
+    const eligible = catalogue
       .modelsFor(tier, query.capabilities)
       .filter((m) => (!localOnly || m.local) && (!named || named.has(m.key)) && !seen.has(m.key));
+    const models = eligible.filter((m) => m.contextWindow >= (query.contextTokens ?? 0));
+    for (const m of eligible) {
+      if (!models.includes(m)) largestTooSmall = Math.max(largestTooSmall, m.contextWindow);
+    }
     const ordered = order(models, catalogue.strategyFor(tier), latency);
     const healthyFirst = [
       ...ordered.filter((m) => !unhealthy.has(m.provider)),
@@ -49,6 +59,9 @@ export function planCandidates(
       seen.add(model.key);
       plan.push({ model, tier });
     }
+  }
+  if (plan.length === 0 && largestTooSmall > 0) {
+    throw new ContextLengthError(query.contextTokens ?? 0, largestTooSmall);
   }
   if (plan.length === 0) throw new NoCandidateError(describeEmpty(query, named), localOnly);
   return plan;

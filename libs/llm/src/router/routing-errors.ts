@@ -41,6 +41,23 @@ export class NoCandidateError extends RoutingError {
   }
 }
 
+/** Every model that could serve the call has too small a context window for it. */
+export class ContextLengthError extends RoutingError {
+  constructor(
+    readonly neededTokens: number,
+    readonly largestWindow: number,
+  ) {
+    super(
+      'context-length-exceeded',
+      `The call needs ${neededTokens} tokens of context (prompt and max tokens), more than ` +
+        `the largest context window (${largestWindow} tokens) among the models that could ` +
+        'serve it.',
+      false,
+    );
+    this.name = 'ContextLengthError';
+  }
+}
+
 /** A stream failed after text reached the client, and the job's policy is `fail`. */
 export class StreamInterruptedError extends RoutingError {
   constructor(provider: string, cause: unknown) {
