@@ -178,7 +178,11 @@ describe('OpenAI-compatible API refusals', () => {
       ],
     ])('%s is a BadRequestError naming the parameter', async (_what, extra, param, message) => {
       const error = await openAiError(
-        p.client.chat.completions.create({ model: 'tier-1', messages: user('x'), ...extra }),
+        p.client.chat.completions.create({
+          model: 'tier-1',
+          messages: user('x'),
+          ...extra,
+        } as never),
       );
       expect(error).toBeInstanceOf(BadRequestError);
       expect(error).toMatchObject({ status: 400, type: 'invalid_request_error', param });
@@ -211,6 +215,22 @@ describe('OpenAI-compatible API refusals', () => {
       expect(jobs.status).toBe(400);
       expect(jobs.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(await jobs.json()).toMatchObject({ code: 'json-too-deep', maxDepth: 64 });
+    });
+
+    it('thousands of bad messages or an endless model name are refused on their length', async () => {
+      const many = await openAiError(
+        p.client.chat.completions.create({
+          model: 'tier-1',
+          messages: Array.from({ length: 20_000 }, () => ({ role: 'wizard' })),
+        } as never),
+      );
+      expect(many).toMatchObject({ status: 400, param: 'messages', code: 'invalid_value' });
+      expect(many.message).toMatch(/500/);
+      const named = await openAiError(
+        p.client.chat.completions.create({ model: 'm'.repeat(10_000), messages: user('x') }),
+      );
+      expect(named).toMatchObject({ status: 400, param: 'model', code: 'invalid_value' });
+      expect(named.message.length).toBeLessThan(200);
     });
 
     it('64 levels are still taken', async () => {

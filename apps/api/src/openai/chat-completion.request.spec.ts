@@ -111,6 +111,18 @@ describe('parseChatCompletion', () => {
       'invalid_value',
     ],
     [
+      '501 messages',
+      { model: 'm', messages: Array.from({ length: 501 }, () => ({ role: 1 })) },
+      'messages',
+      'invalid_value',
+    ],
+    [
+      'a 300-character model',
+      { model: 'm'.repeat(300), messages: user('x') },
+      'model',
+      'invalid_value',
+    ],
+    [
       'a string temperature',
       { model: 'm', messages: user('x'), temperature: 'hot' },
       'temperature',

@@ -8,6 +8,8 @@ const ROLES = ['system', 'developer', 'user', 'assistant'] as const;
 const TOOL_ROLES = ['tool', 'function'];
 
 const contentPartSchema = z.looseObject({ type: z.string() });
+const MAX_MODEL_NAME = 256;
+const MAX_MESSAGES = 500;
 
 const messageSchema = z.looseObject({
   role: z.string(),
@@ -19,8 +21,10 @@ const messageSchema = z.looseObject({
 // Not strict: OpenAI ignores fields it does not know, and so does the front door (`user`,
 // `seed`, `top_p`, penalties... are accepted and ignored; see docs/openai-compatibility.md).
 const requestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(messageSchema).min(1),
+  model: z.string().min(1).max(MAX_MODEL_NAME),
+  // The chat job's own limit, checked here first so a body of thousands of bad messages is
+  // refused on its length, not after one problem per message.
+  messages: z.array(messageSchema).min(1).max(MAX_MESSAGES),
   max_tokens: z.number().int().min(1).nullish(),
   max_completion_tokens: z.number().int().min(1).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
