@@ -1,5 +1,10 @@
 import { parseJobRequest } from './job-request';
-import { MAX_PATTERN_INSTRUCTIONS, TenantPattern, tenantPatternProblem } from './tenant-pattern';
+import {
+  MAX_PATTERN_INSTRUCTIONS,
+  TenantPattern,
+  TenantPatternError,
+  tenantPatternProblem,
+} from './tenant-pattern';
 
 const chat = (stopRegex: string) => ({
   role: 'chat',
@@ -21,6 +26,19 @@ describe('tenant patterns (RE2)', () => {
     expect(tenantPatternProblem('.{1000}')).toMatch(
       new RegExp(`too large.*1002 instructions.*at most ${MAX_PATTERN_INSTRUCTIONS}`),
     );
+  });
+
+  it('throws an error a job runner fails at once, never retries', () => {
+    const error = (() => {
+      try {
+        TenantPattern.compile('(?!x)');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(TenantPatternError);
+    expect(error).toMatchObject({ code: 'invalid-stop-pattern', retryable: false });
+    expect((error as Error).message).toMatch(/^The stop pattern must be a regular expression/);
   });
 
   it('finds the first match at or after a position, seeing the text before it', () => {

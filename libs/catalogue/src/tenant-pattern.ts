@@ -50,7 +50,20 @@ export class TenantPattern {
   }
 }
 
-export class TenantPatternError extends Error {}
+/**
+ * A pattern RE2 cannot take. Submission refuses these; one that reaches a worker anyway (queued
+ * before an upgrade) fails its job at once, never retried: `code` and `retryable` say so.
+ */
+export class TenantPatternError extends Error {
+  readonly code = 'invalid-stop-pattern';
+  readonly retryable = false;
+
+  /** `reason` reads after a field name: "must be a regular expression ...". */
+  constructor(readonly reason: string) {
+    super(`The stop pattern ${reason}.`);
+    this.name = 'TenantPatternError';
+  }
+}
 
 /** Why a pattern is refused, in words for a 422 naming its field; undefined when it is fine. */
 export function tenantPatternProblem(pattern: string): string | undefined {
@@ -58,7 +71,7 @@ export function tenantPatternProblem(pattern: string): string | undefined {
     TenantPattern.compile(pattern);
     return undefined;
   } catch (error) {
-    if (error instanceof TenantPatternError) return error.message;
+    if (error instanceof TenantPatternError) return error.reason;
     throw error;
   }
 }
