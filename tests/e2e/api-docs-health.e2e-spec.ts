@@ -100,10 +100,19 @@ describe('OpenAPI document, docs page and health', () => {
     });
   });
 
-  it('an unknown route is a 404 problem', async () => {
-    const res = await platform.http('GET', '/v1/nothing-here');
-    expect(res.status).toBe(404);
-    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: 404, code: 'not-found' });
+  it('an unknown route is a 404 problem, except where OpenAI clients call', async () => {
+    for (const path of ['/nothing-here', '/v1/jobs/x/nothing-here', '/v1/budgets/x/y']) {
+      const res = await platform.http('GET', path);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 404, code: 'not-found' });
+    }
+    // Any other /v1 path may be an OpenAI API an SDK calls: OpenAI's shape, saying so.
+    const openAi = await platform.http('GET', '/v1/nothing-here');
+    expect(openAi.status).toBe(404);
+    expect(openAi.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(openAi.body).toMatchObject({
+      error: { code: 'unsupported_endpoint', type: 'invalid_request_error', param: null },
+    });
   });
 });
