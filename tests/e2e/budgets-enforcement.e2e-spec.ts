@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AppProcess } from '../support/app-process';
 import { startFakeProvider, type FakeProviderServer } from '../support/fake-providers';
 import { createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
-import { estimateMessageTokens } from '@switchboard/llm';
+import { byteBound } from '@switchboard/llm';
 import { fakeModel, fakeProvider } from '../support/router-kit';
 import { queryEnv } from '../support/store-probe';
 import { createTestEnv, type TestEnv } from '../support/test-env';
@@ -16,6 +16,9 @@ jest.setTimeout(180_000);
 // what the fake served is exactly inputTokens + 2 × outputTokens.
 const MESSAGE = 'a b c d';
 const MAX_TOKENS = 8;
+// The catalogue gives these fake models no inputTokenFactor, so budgets reserve input at the
+// byte bound, which no byte-level BPE tokenizer exceeds.
+const WORST = byteBound([MESSAGE]) + 2 * MAX_TOKENS;
 
 interface PoolStatusBody {
   pool: { id: string };
@@ -32,18 +35,29 @@ describe('budget enforcement in the worker', () => {
   let fake: FakeProviderServer;
   /** Streams a token every few milliseconds, so a cut-off lands mid-stream. */
   let slow: FakeProviderServer;
+  /** Counts 1.5 input tokens for each of ours (a foreign tokenizer). */
+  let foreign: FakeProviderServer;
   const apps: AppProcess[] = [];
 
   beforeAll(async () => {
     fake = await startFakeProvider('openai', { tokensPerResponse: 8 });
     slow = await startFakeProvider('openai', { tokenDelayMs: 5 });
+    foreign = await startFakeProvider('openai', { tokensPerResponse: 8, inputTokenFactor: 1.5 });
     const catalogue = join(tmpdir(), `budget-catalogue-${process.pid}-${Date.now()}.json`);
     writeFileSync(
       catalogue,
       JSON.stringify({
         version: 1,
-        providers: [fakeProvider('x', fake), fakeProvider('slow', slow)],
-        models: [fakeModel('x', 'x-model', [1]), fakeModel('slow', 'slow-model', [2])],
+        providers: [
+          fakeProvider('x', fake),
+          fakeProvider('slow', slow),
+          fakeProvider('foreign', foreign),
+        ],
+        models: [
+          fakeModel('x', 'x-model', [1]),
+          fakeModel('slow', 'slow-model', [2]),
+          fakeModel('foreign', 'foreign-model', [3]),
+        ],
       }),
     );
     env = await createTestEnv({
@@ -58,13 +72,18 @@ describe('budget enforcement in the worker', () => {
     });
     apps.push(await startApi(env.env));
     apps.push(await startWorker({ ...env.env, WORKER_POOLS: 'agent.chat.t1:50' }));
-    apps.push(await startWorker({ ...env.env, WORKER_POOLS: 'agent.chat.t1:50,agent.chat.t2:4' }));
+    apps.push(
+      await startWorker({
+        ...env.env,
+        WORKER_POOLS: 'agent.chat.t1:50,agent.chat.t2:4,agent.chat.t3:50',
+      }),
+    );
     http = httpClient(`http://127.0.0.1:${env.env.API_PORT}`);
   });
 
   afterAll(async () => {
     await stopAll(apps);
-    await Promise.all([fake?.close(), slow?.close()]);
+    await Promise.all([fake?.close(), slow?.close(), foreign?.close()]);
     await env?.cleanup();
   });
 
@@ -93,10 +112,9 @@ describe('budget enforcement in the worker', () => {
 
   it('500 concurrent jobs never spend past a hard limit, and the spend is the served tokens exactly', async () => {
     fake.reset();
-    // The worst case the budget reserves for one call: its counted input at 1 µ$ a token, plus
+    // The worst case the budget reserves for one call: its input bound at 1 µ$ a token, plus
     // 8 output tokens at 2 µ$. The fake counts fewer input tokens (words), so calls cost less.
-    const worst = estimateMessageTokens([{ role: 'user', content: MESSAGE }]) + 2 * MAX_TOKENS;
-    const limit = 100 * worst;
+    const limit = 100 * WORST;
     const { key: k2, poolId: pool } = await tenantWithPool('concurrency', limit);
 
     const ids: string[] = [];
@@ -188,7 +206,8 @@ describe('budget enforcement in the worker', () => {
 
   it('fails a refused job with BUDGET_EXCEEDED, or defers it to the reset under the defer policy', async () => {
     fake.reset();
-    const { key, poolId } = await tenantWithPool('defer', 30);
+    // Room for one call's worst case; what is left after it cannot cover another's least.
+    const { key, poolId } = await tenantWithPool('defer', WORST + 10);
     const first = await waitForJob(http, key, await submitJob(http, key, chatJob()));
     expect(first.status).toBe('completed');
     const left = (await poolStatus(key, poolId)).remainingMicros;
@@ -201,7 +220,44 @@ describe('budget enforcement in the worker', () => {
     expect(deferred.error.message).toMatch(/Deferred until \d{4}-\d\d-\d\dT00:00:00.000Z/);
   });
 
-  it("returns a killed worker's reservation within the expiry", async () => {
+  it('300 concurrent jobs on a provider counting 1.5× our input never pass a hard limit', async () => {
+    foreign.reset();
+    const limit = 100 * WORST;
+    const { key, poolId } = await tenantWithPool('foreign-tokenizer', limit);
+    const ids: string[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      ids.push(
+        ...(await Promise.all(
+          Array.from({ length: 50 }, () => submitJob(http, key, chatJob({ tier: 3 }))),
+        )),
+      );
+    }
+    const jobs = await waitUntil(
+      async () => {
+        const rows = await queryEnv<{ status: string; cost_micros: string }>(
+          env,
+          `SELECT status, cost_micros FROM jobs
+            WHERE id = ANY($1::uuid[]) AND status IN ('completed', 'failed')`,
+          [ids],
+        );
+        return rows.length === ids.length && rows;
+      },
+      'all 300 jobs to finish',
+      150_000,
+    );
+    expect(jobs.filter((j) => j.status === 'completed').length).toBeGreaterThanOrEqual(100);
+    const status = await waitUntil(async () => {
+      const s = await poolStatus(key, poolId);
+      return s.reservedMicros === 0 ? s : undefined;
+    }, 'every reservation settled');
+    // The fake billed 1.5× the words as input; the settled spend is exactly what it billed.
+    const groundTruth = foreign.stats.inputTokens + 2 * foreign.stats.outputTokens;
+    expect(foreign.stats.inputTokens).toBe(Math.ceil(4 * 1.5) * foreign.stats.chatRequests);
+    expect(status.spentMicros).toBe(groundTruth);
+    expect(status.spentMicros).toBeLessThanOrEqual(limit);
+  });
+
+  it("charges a killed worker's call at its worst case and logs it as lost", async () => {
     fake.reset();
     const { key, poolId } = await tenantWithPool('lost-worker', 1_000_000);
     // The provider hangs, so the worker that takes the job holds its reservation; kill it.
@@ -211,18 +267,38 @@ describe('budget enforcement in the worker', () => {
       const s = await poolStatus(key, poolId);
       return s.reservedMicros > 0 ? s : undefined;
     }, 'the reservation');
-    expect(held.reservedMicros).toBeGreaterThan(0);
+    expect(held.reservedMicros).toBe(WORST);
     const holder = apps.slice(1).find((app) => app.output.some((line) => line.includes(id)))!;
     await holder.kill();
     fake.setDefault({ type: 'ok' });
-    const released = await waitUntil(
+    // The provider may bill the call it served: the expired hold is charged, not returned.
+    const charged = await waitUntil(
       async () => {
         const s = await poolStatus(key, poolId);
-        return s.reservedMicros === 0 ? s : undefined;
+        return s.reservedMicros === 0 && s.spentMicros > 0 ? s : undefined;
       },
-      'the expired reservation to be returned',
+      'the expired reservation to be charged',
       20_000,
     );
-    expect(released.reservedMicros).toBe(0);
+    expect(charged.spentMicros).toBe(WORST);
+    const lost = await waitUntil(async () => {
+      const rows = await queryEnv<{ outcome: string; cost_micros: string; error_class: string }>(
+        env,
+        `SELECT outcome, cost_micros, error_class FROM llm_invocations
+          WHERE job_id = $1 AND outcome = 'lost'`,
+        [id],
+      );
+      return rows.length > 0 && rows;
+    }, 'the lost row');
+    expect(lost).toEqual([
+      { outcome: 'lost', cost_micros: String(WORST), error_class: 'process_lost' },
+    ]);
+    const costs = await http<{ data: { key: string; costMicros: number }[] }>(
+      'GET',
+      '/v1/costs?groupBy=outcome',
+      { key },
+    );
+    expect(costs.status).toBe(200);
+    expect(costs.body.data.find((row) => row.key === 'lost')?.costMicros).toBe(WORST);
   });
 });

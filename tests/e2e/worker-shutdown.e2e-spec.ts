@@ -127,13 +127,20 @@ describe('worker shutdown with a job in flight', () => {
     expect(await queue.getJobState(id)).toBe('completed');
   });
   it('fails, and records, a job that stalls more often than allowed', async () => {
-    // maxStalledCount is 1: the second stall makes BullMQ fail the job without running it.
-    const first = await worker({ LLM_SIMULATED_LATENCY_MS: '60000' });
+    // WORKER_MAX_STALLED_COUNT=1 here: the second stall makes BullMQ fail the job without
+    // running it.
+    const first = await worker({
+      LLM_SIMULATED_LATENCY_MS: '60000',
+      WORKER_MAX_STALLED_COUNT: '1',
+    });
     const id = await submitChat('stall twice');
     await waitForStatus(http, key, id, 'active');
     await first.kill();
 
-    const second = await worker({ LLM_SIMULATED_LATENCY_MS: '60000' });
+    const second = await worker({
+      LLM_SIMULATED_LATENCY_MS: '60000',
+      WORKER_MAX_STALLED_COUNT: '1',
+    });
     await waitUntil(
       async () => linesWith(second, `start agent.chat.t1 ${id}`).length > 0,
       'second pickup',
@@ -141,7 +148,7 @@ describe('worker shutdown with a job in flight', () => {
     );
     await second.kill();
 
-    const third = await worker({ LLM_SIMULATED_LATENCY_MS: '0' });
+    const third = await worker({ LLM_SIMULATED_LATENCY_MS: '0', WORKER_MAX_STALLED_COUNT: '1' });
     const job = await waitForJob(http, key, id, ['failed', 'completed'], 60_000);
     expect(job.status).toBe('failed');
     expect(job.error.code).toBe('stalled');

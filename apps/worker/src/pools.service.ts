@@ -49,6 +49,7 @@ export class PoolsService implements OnApplicationBootstrap, BeforeApplicationSh
       bullWorkerOptions(this.config.redis, this.config.worker, pool),
     );
     worker.on('error', (error: Error) => this.logger.error(`worker ${mailbox}: ${error.message}`));
+    worker.on('completed', (job) => this.runner.onWorkerCompleted(job));
     worker.on('failed', (job, error) => {
       if (!job) return;
       this.runner

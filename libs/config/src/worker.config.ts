@@ -7,6 +7,7 @@ export const workerSchema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: intFromEnv(0, 3_600_000).default(30_000),
   WORKER_LOCK_DURATION_MS: intFromEnv(1000, 3_600_000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: intFromEnv(1000, 3_600_000).default(30_000),
+  WORKER_MAX_STALLED_COUNT: intFromEnv(0, 1000).default(3),
   // Unset: no metrics server. 0 picks a free port (logged at boot).
   METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), intFromEnv(0, 65535).optional()),
 });
@@ -16,6 +17,11 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /**
+   * How often a job may lose its worker (crash, kill) and be taken over before it fails as
+   * stalled. Answered LLM calls are journaled, so a takeover does not pay for them again.
+   */
+  maxStalledCount: number;
   /** Port of the worker's `GET /metrics` server (on API_HOST); undefined: no server. */
   metricsPort?: number;
 }
@@ -27,6 +33,7 @@ export function workerConfig(env: Env): WorkerConfig {
     shutdownGraceMs: v.WORKER_SHUTDOWN_GRACE_MS,
     lockDurationMs: v.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: v.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: v.WORKER_MAX_STALLED_COUNT,
     metricsPort: v.METRICS_PORT,
   };
 }

@@ -24,6 +24,6 @@ export function bullWorkerOptions(
     limiter: pool.limiter,
     lockDuration: worker.lockDurationMs,
     stalledInterval: worker.stalledIntervalMs,
-    maxStalledCount: 1,
+    maxStalledCount: worker.maxStalledCount,
   };
 }

@@ -1,5 +1,5 @@
 import type { FakeBehaviour } from './fake-provider.types';
-import type { FakeStatsTracker } from './fake-stats';
+import type { CallTracker } from './fake-stats';
 import type { HttpExchange } from './http-exchange';
 import type { WireProtocol } from './wire-protocol';
 
@@ -7,7 +7,7 @@ import type { WireProtocol } from './wire-protocol';
 export interface AnswerContext {
   exchange: HttpExchange;
   protocol: WireProtocol;
-  tracker: FakeStatsTracker;
+  tracker: CallTracker;
   tokensPerResponse: number;
   tokenDelayMs: number;
   /** A fresh id for a response object (`chatcmpl-…`, `msg_…`). */

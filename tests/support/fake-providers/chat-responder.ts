@@ -29,7 +29,7 @@ function answerFor(ctx: AnswerContext, request: ChatRequestInfo, behaviour: Fake
 function sendWhole(ctx: AnswerContext, answer: ChatAnswer): void {
   if (ctx.exchange.gone) return;
   ctx.tracker.countInput(answer.inputTokens, answer.cachedInputTokens);
-  ctx.tracker.stats.outputTokens += answer.tokens.length;
+  ctx.tracker.countOutput(answer.tokens.length);
   ctx.exchange.sendJson(200, ctx.protocol.chatBody(answer));
 }
 

@@ -11,7 +11,7 @@ import type {
   FakeProviderServer,
   ReceivedRequest,
 } from './fake-provider.types';
-import { FakeStatsTracker } from './fake-stats';
+import { CallTracker, FakeStatsTracker, type FakeCall } from './fake-stats';
 import { HttpExchange } from './http-exchange';
 import { ollamaProtocol } from './ollama.protocol';
 import { openaiProtocol } from './openai.protocol';
@@ -55,6 +55,15 @@ function answerHealth(ctx: AnswerContext, path: string, fallback: FakeBehaviour)
  * Starts a fake of one provider on 127.0.0.1. It is a real HTTP server speaking the provider's
  * wire protocol, so the official SDK (and a worker process over TCP) talks to it unchanged.
  */
+/** The text a call is known by: the last chat message, or the first input to embed. */
+function promptOf(body: any): string {
+  const last = Array.isArray(body?.messages) ? body.messages.at(-1)?.content : undefined;
+  if (typeof last === 'string') return last;
+  if (last !== undefined) return JSON.stringify(last);
+  const input = body?.input;
+  return typeof input === 'string' ? input : Array.isArray(input) ? String(input[0]) : '';
+}
+
 export async function startFakeProvider(
   kind: FakeKind,
   options: FakeOptions = {},
@@ -62,6 +71,8 @@ export async function startFakeProvider(
   const protocol = PROTOCOLS[kind];
   const tracker = new FakeStatsTracker();
   const received: ReceivedRequest[] = [];
+  const calls: FakeCall[] = [];
+  const inputFactor = options.inputTokenFactor ?? 1;
   const open = new Set<HttpExchange>();
   let queue: FakeBehaviour[] = [];
   let fallback = OK;
@@ -69,13 +80,23 @@ export async function startFakeProvider(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     tracker.stats.requests++;
-    const exchange = new HttpExchange(req, res, () => tracker.countAbort());
+    const call: FakeCall = {
+      prompt: '',
+      inputTokens: 0,
+      outputTokens: 0,
+      completed: false,
+      aborted: false,
+    };
+    const exchange = new HttpExchange(req, res, () => {
+      call.aborted = true;
+      tracker.countAbort();
+    });
     open.add(exchange);
     res.on('close', () => open.delete(exchange));
     const ctx: AnswerContext = {
       exchange,
       protocol,
-      tracker,
+      tracker: new CallTracker(tracker, call),
       tokensPerResponse: options.tokensPerResponse ?? 8,
       tokenDelayMs: options.tokenDelayMs ?? 0,
       nextId: () => `${ID_PREFIX[kind]}-${++ids}`,
@@ -91,13 +112,22 @@ export async function startFakeProvider(
     if (route === 'health') return answerHealth(ctx, path, fallback);
 
     received.push({ path, body, headers: req.headers });
+    call.prompt = promptOf(body);
+    calls.push(call);
     if (route === 'chat') tracker.stats.chatRequests++;
     else tracker.stats.embedRequests++;
     try {
       // The body is read first: a request refused as invalid does not use up a behaviour.
       if (route === 'chat') {
         const request = protocol.readChat(body);
-        return await answerChat(ctx, request, queue.shift() ?? fallback);
+        request.inputTokens = Math.ceil(request.inputTokens * inputFactor);
+        const behaviour = queue.shift() ?? fallback;
+        await answerChat(ctx, request, behaviour);
+        call.completed =
+          (behaviour.type === 'ok' || behaviour.type === 'delay-first-token') &&
+          res.writableEnded &&
+          !call.aborted;
+        return;
       }
       const codec = protocol.embed;
       if (!codec) throw new InvalidRequest(`${kind} has no embeddings API`);
@@ -129,12 +159,14 @@ export async function startFakeProvider(
     url: `${origin}${protocol.basePath}`,
     stats: tracker.stats,
     received,
+    calls,
     script: (...behaviours) => void queue.push(...behaviours),
     setDefault: (behaviour) => void (fallback = behaviour),
     reset() {
       queue = [];
       fallback = OK;
       received.length = 0;
+      calls.length = 0;
       tracker.reset();
     },
     waitForAborts: (n, timeoutMs = 5000) => tracker.waitForAborts(n, timeoutMs),

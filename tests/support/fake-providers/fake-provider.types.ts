@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FakeCall } from './fake-stats';
 
 export type FakeKind = 'openai' | 'anthropic' | 'ollama';
 
@@ -66,6 +67,8 @@ export interface FakeProviderServer {
   readonly stats: FakeStats;
   /** Chat/embed requests received, in order. */
   readonly received: ReceivedRequest[];
+  /** Chat/embed requests as served, in order: per-call ground truth (cleared by `reset`). */
+  readonly calls: FakeCall[];
   /** Behaviours for the next chat/embed requests, in order; when they run out, the default. */
   script(...behaviours: FakeBehaviour[]): void;
   /**
@@ -88,4 +91,9 @@ export interface FakeOptions {
   tokensPerResponse?: number;
   /** Delay between streamed tokens (default 0). */
   tokenDelayMs?: number;
+  /**
+   * Counts (and bills) this many input tokens per word, rounded up: a provider whose
+   * tokenizer counts more than ours (default 1).
+   */
+  inputTokenFactor?: number;
 }

@@ -60,3 +60,35 @@ export class FakeStatsTracker {
     Object.assign(this.stats, zero());
   }
 }
+
+/** One chat or embed request as the fake served it: the per-call ground truth. */
+export interface FakeCall {
+  /** The last message's text (chat) or the first input (embed). */
+  prompt: string;
+  /** Input tokens counted once a 200 answer started (0 for a refused or hung request). */
+  inputTokens: number;
+  /** Content tokens written to the socket. */
+  outputTokens: number;
+  /** The whole answer (every token and the closing events) was written. */
+  completed: boolean;
+  /** The client went away before the response was complete. */
+  aborted: boolean;
+}
+
+/** What one answer counts: into the server's totals and into its own call. */
+export class CallTracker {
+  constructor(
+    readonly total: FakeStatsTracker,
+    readonly call: FakeCall,
+  ) {}
+
+  countInput(inputTokens: number, cachedInputTokens: number): void {
+    this.total.countInput(inputTokens, cachedInputTokens);
+    this.call.inputTokens += inputTokens;
+  }
+
+  countOutput(tokens = 1): void {
+    this.total.stats.outputTokens += tokens;
+    this.call.outputTokens += tokens;
+  }
+}

@@ -29,7 +29,7 @@ export async function writeStream(ctx: AnswerContext, a: ChatAnswer, plan: Strea
     if (i > 0 && ctx.tokenDelayMs > 0) await exchange.pause(ctx.tokenDelayMs);
     else await nextTurn();
     if (!(await exchange.write(protocol.streamToken(a, a.tokens[i], i)))) return;
-    tracker.stats.outputTokens++;
+    tracker.countOutput();
   }
 
   if (plan.ending === 'cut') return exchange.cut();

@@ -1,7 +1,7 @@
 import { UUID_PATTERN } from '@switchboard/persistence';
 import { z } from 'zod';
 
-export const COST_GROUPS = ['day', 'tier', 'provider', 'model', 'role'] as const;
+export const COST_GROUPS = ['day', 'tier', 'provider', 'model', 'role', 'outcome'] as const;
 export type CostGroup = (typeof COST_GROUPS)[number];
 
 /** The longest range one request may ask for, in days (both ends included). */

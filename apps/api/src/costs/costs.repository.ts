@@ -23,6 +23,8 @@ const KEYS: Record<CostGroup, { rollup: string; raw: string }> = {
   model: { rollup: 'model', raw: 'model' },
   // The rollup stores a missing role as ''; raw rows as NULL.
   role: { rollup: `COALESCE(NULLIF(role, ''), '(none)')`, raw: `COALESCE(role, '(none)')` },
+  // `lost`: calls charged at their worst case because their process died (docs/budgets.md).
+  outcome: { rollup: 'outcome', raw: 'outcome' },
 };
 
 /** Reads of spend for GET /v1/costs: the rollup for sealed days, raw rows for the others. */

@@ -77,6 +77,14 @@ export class JobRunner {
     }
   }
 
+  /**
+   * BullMQ's 'completed' event: the job can run no more, so its journaled answers can go (not
+   * sooner: a worker killed before BullMQ completed the job leaves it to run again).
+   */
+  onWorkerCompleted(job: Job<JobData>): void {
+    this.answers.forget(job.id as string).catch(() => undefined); // it expires anyway
+  }
+
   /** BullMQ's 'failed' event: catches final failures that never reached `run` (stall limit). */
   async onWorkerFailed(job: Job<JobData>, error: Error): Promise<void> {
     if (!job.finishedOn) return; // a retry is coming; `run` recorded this attempt
@@ -159,7 +167,6 @@ export class JobRunner {
       throw new JobCancelledError();
     }
     this.endings.completed(run, checked.data, usage);
-    this.answers.forget(run.id).catch(() => undefined); // it expires anyway
     return checked.data;
   }
 }
