@@ -268,7 +268,11 @@ describe('budget enforcement in the worker', () => {
       return s.reservedMicros > 0 ? s : undefined;
     }, 'the reservation');
     expect(held.reservedMicros).toBe(WORST);
-    const holder = apps.slice(1).find((app) => app.output.some((line) => line.includes(id)))!;
+    // The worker's start line can come a moment after the reservation: wait for it.
+    const holder = await waitUntil(
+      async () => apps.slice(1).find((app) => app.output.some((line) => line.includes(id))),
+      'the worker holding the job',
+    );
     await holder.kill();
     fake.setDefault({ type: 'ok' });
     // The provider may bill the call it served: the expired hold is charged, not returned.

@@ -84,9 +84,11 @@ export class LlmRouter {
   }
 
   async chat(request: LlmRequest, routing: LlmRouting): Promise<LlmResponse> {
-    const plan = this.plan(routing, ['chat', ...(request.capabilities ?? [])], request.model);
-    const state: CallState = { tried: [], refusals: [] };
     const input = this.inputOf(request);
+    const context = input.counted + (request.maxTokens ?? 0);
+    const capabilities: Capability[] = ['chat', ...(request.capabilities ?? [])];
+    const plan = this.plan(routing, capabilities, request.model, context);
+    const state: CallState = { tried: [], refusals: [] };
     for (const [index, candidate] of plan.entries()) {
       const attempt = await this.begin(candidate, 'chat', state, routing, input, request);
       if (!attempt) continue;
@@ -123,9 +125,11 @@ export class LlmRouter {
   }
 
   async *stream(request: LlmRequest, routing: LlmRouting): AsyncIterable<LlmStreamEvent> {
-    const plan = this.plan(routing, ['chat', ...(request.capabilities ?? [])], request.model);
-    const state: CallState = { tried: [], refusals: [] };
     const input = this.inputOf(request);
+    const context = input.counted + (request.maxTokens ?? 0);
+    const capabilities: Capability[] = ['chat', ...(request.capabilities ?? [])];
+    const plan = this.plan(routing, capabilities, request.model, context);
+    const state: CallState = { tried: [], refusals: [] };
     let restartFrom: { provider: string; reason: string } | undefined;
     let failedFrom: { provider: string; reason: string } | undefined;
     const requested = request.maxTokens ?? this.deps.config.defaultMaxTokens;
@@ -263,7 +267,12 @@ export class LlmRouter {
     throw this.exhausted(routing, state);
   }
 
-  private plan(routing: LlmRouting, capabilities: Capability[], model?: string): Candidate[] {
+  private plan(
+    routing: LlmRouting,
+    capabilities: Capability[],
+    model?: string,
+    contextTokens?: number,
+  ): Candidate[] {
     const ceiling = routing.maxTier ?? routing.tier;
     return planCandidates(
       this.deps.catalogue,
@@ -273,6 +282,7 @@ export class LlmRouter {
         privacy: routing.privacy,
         capabilities: [...new Set(capabilities)],
         model,
+        contextTokens,
       },
       this.latency,
       this.deps.unhealthy(),
