@@ -215,3 +215,12 @@ export const LEARN_FACTOR_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '1')
 if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 return 1`;
+
+/** Compare-and-set of a counter's `spent`: ARGV micros, expected ('' = any), ttl ms. */
+export const SET_SPENT_SCRIPT = `
+if ARGV[2] ~= '' and tonumber(redis.call('HGET', KEYS[1], 'spent') or '0') ~= tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'spent', ARGV[1])
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1`;

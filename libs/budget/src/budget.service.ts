@@ -7,6 +7,8 @@ import { COUNTER_GRACE_MS, planLeg, type PlannedLeg } from './budget-legs';
 import { crossedThresholds, quoteCost } from './budget-math';
 import { BudgetPoolsCache } from './budget-pools.cache';
 import { BudgetKeys, BudgetScripts } from './budget-redis';
+import { SET_SPENT_SCRIPT } from './budget.scripts';
+import { learnFromOverrun, writeRecord } from './ledger-writes';
 import { BUDGET_ALERT_SINK, BUDGET_CLOCK } from './budget.tokens';
 import type {
   BudgetAlert,
@@ -45,15 +47,6 @@ export interface BudgetCounters {
  * after it, `settle` counts the actual cost and returns the rest (one script).
  * Fails closed: when Redis or Postgres is unreachable, reserve rejects and no call goes out.
  */
-/** Compare-and-set of a counter's `spent`: ARGV micros, expected ('' = any), ttl ms. */
-const SET_SPENT_SCRIPT = `
-if ARGV[2] ~= '' and tonumber(redis.call('HGET', KEYS[1], 'spent') or '0') ~= tonumber(ARGV[2]) then
-  return 0
-end
-redis.call('HSET', KEYS[1], 'spent', ARGV[1])
-if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-return 1`;
-
 @Injectable()
 export class BudgetService {
   private readonly logger = new Logger('BudgetService');
@@ -169,7 +162,7 @@ export class BudgetService {
     actualMicros: number,
     record: SettleRecord = {},
   ): Promise<void> {
-    if (!reservation) return this.write(record);
+    if (!reservation) return writeRecord(this.redis, this.keys, record);
     if (!Number.isFinite(actualMicros) || actualMicros < 0) {
       throw new RangeError(`budget settle: actual cost ${actualMicros} is not a cost`);
     }
@@ -206,7 +199,10 @@ export class BudgetService {
       this.logger.warn(`reservation ${reservation.id} was unknown when settled`);
     }
     this.alertCrossed(reservation, spent);
-    await this.checkInputBound(reservation, record.inputTokens);
+    await learnFromOverrun(this.scripts, this.keys, reservation, record.inputTokens, {
+      logger: this.logger,
+      sink: this.sink,
+    });
   }
 
   /** Charges every expired reservation at its worst case (logged as lost); how many. */
@@ -311,20 +307,6 @@ export class BudgetService {
     this.pools.invalidate(tenantId);
   }
 
-  private async write(record: SettleRecord): Promise<void> {
-    if (!record.row && !record.journal) return;
-    const multi = this.redis.multi();
-    if (record.row) multi.xadd(this.keys.invocations, '*', 'r', record.row);
-    const journal = record.journal;
-    if (journal) {
-      multi.hset(journal.key, journal.field, journal.value);
-      multi.pexpire(journal.key, journal.ttlMs);
-    }
-    const replies = await multi.exec();
-    const failed = replies?.find(([error]) => error);
-    if (failed) throw failed[0] as Error;
-  }
-
   private alertCrossed(reservation: Reservation, spent: number[]): void {
     reservation.legs.forEach((leg, i) => {
       const [before, after] = [spent[2 * i], spent[2 * i + 1]];
@@ -344,36 +326,6 @@ export class BudgetService {
         });
       }
     });
-  }
-
-  /**
-   * The provider counted more input than the reservation covered: the truth is already
-   * recorded; raise the model's learned multiplier so its next reservations cover what this
-   * provider counts (a hard pool then refuses what it cannot pay for), and alert.
-   */
-  private async checkInputBound(reservation: Reservation, reported?: number): Promise<void> {
-    const { model, inputTokens: bound } = reservation.quote;
-    if (reported === undefined || !model || reported <= reservation.inputTokens || bound <= 0) {
-      return;
-    }
-    const multiplier = Math.ceil((reported / bound) * 1000) / 1000;
-    await this.scripts.learnFactor([this.keys.inputFactors], [model, multiplier]);
-    const alert = {
-      model,
-      reservedInputTokens: reservation.inputTokens,
-      reportedInputTokens: reported,
-      tenantId: reservation.tenantId,
-    };
-    this.logger.error(
-      `input bound too low for model ${model}: the provider reported ${reported} input tokens, ` +
-        `${reservation.inputTokens} were reserved; its reservations now scale by ${multiplier}. ` +
-        'Raise its inputTokenFactor in the model catalogue.',
-    );
-    try {
-      this.sink?.inputBoundExceeded?.(alert);
-    } catch (error) {
-      this.logger.error(`budget alert sink failed: ${(error as Error).message}`);
-    }
   }
 
   private async readStatuses(pools: BudgetPool[], jobId: string | null): Promise<PoolStatus[]> {
