@@ -196,7 +196,6 @@ describe('spend integrity when workers are killed (SIGKILL chaos)', () => {
     );
     const logged = rows.reduce((sum, r) => sum + Number(r.cost_micros), 0);
     expect(status.body.data[0]).toMatchObject({ spentMicros: logged, reservedMicros: 0 });
-    // eslint-disable-next-line no-console
     console.log(
       `chaos: ${JOBS} jobs, ${KILLS} kills, ${fake.calls.length} provider calls, ` +
         `${rows.length} rows (${lostRows} lost), ${rerun} jobs re-run`,
