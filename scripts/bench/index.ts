@@ -9,12 +9,15 @@
 // BENCH_TTFT_JOBS (200 timed sequential jobs per path in the time-to-first-token leg),
 // BENCH_SSE_SUBSCRIBERS (1000 concurrent SSE subscribers), BENCH_SSE_TOKENS (300 tokens per
 // followed job, 20 ms apart), STREAM_COALESCE_MS (passed to the ttft leg's API and worker),
-// BENCH_ONLY=ttft (run only the time-to-first-token and SSE subscriber leg).
+// BENCH_ONLY=ttft (run only the time-to-first-token and SSE subscriber leg),
+// BENCH_ONLY=invocation-log (run only the durable against the memory invocation log leg).
 import 'reflect-metadata';
 import { errorText, progress, say } from './bench-output';
 import { renderReport, type BenchResults } from './bench-report';
 import { readBenchSettings } from './bench-settings';
 import { installSignalCleanup } from './exit-cleanup';
+import { invocationLogLeg, type InvocationLogResult } from './invocation-log.leg';
+import { invocationRowsOk, renderInvocationLogSection } from './invocation-log-report';
 import { busyWarning, describeMachine, loadNow } from './machine';
 import { probePgLatency } from './pg-latency.probe';
 import { processMemory } from './proc-memory';
@@ -32,7 +35,13 @@ async function main(): Promise<void> {
     await onlyTtft(settings);
     return;
   }
-  if (process.env.BENCH_ONLY) throw new Error('BENCH_ONLY accepts only "ttft"');
+  if (process.env.BENCH_ONLY === 'invocation-log') {
+    await onlyInvocationLog(settings);
+    return;
+  }
+  if (process.env.BENCH_ONLY) {
+    throw new Error('BENCH_ONLY accepts only "ttft" or "invocation-log"');
+  }
   const machine = await describeMachine(settings);
   progress(
     `run ${settings.runId}: ${settings.jobsC1} jobs at concurrency 1, ${settings.jobs} at 50, ` +
@@ -46,6 +55,7 @@ async function main(): Promise<void> {
   // Before the worker legs: sequential latencies are the figures most hurt by a busy machine.
   const router = await routerOverheadLeg(settings);
   const { raw, platform, routed, budget } = await runWorkerLegs(settings);
+  const invocationLog = await invocationLogLeg(settings);
   const benchMemory = processMemory('self');
   pg.push(await probePgLatency(settings));
   loads.push(loadNow());
@@ -68,9 +78,38 @@ async function main(): Promise<void> {
   say('');
   say(renderReport(settings, results));
   say('');
+  say(renderInvocationLogSection(invocationLog).join('\n'));
+  say('');
   say(renderTtftSection(ttft));
   const warning = busyWarning(loads);
   if (warning) say(`\nWARNING: ${warning}.`);
+  failUnlessRowsOk(invocationLog);
+}
+
+/** BENCH_ONLY=invocation-log: the durable against the memory invocation log, alone. */
+async function onlyInvocationLog(settings: ReturnType<typeof readBenchSettings>): Promise<void> {
+  const machine = await describeMachine(settings);
+  const loads = [loadNow()];
+  progress(
+    `run ${settings.runId}, invocation log only: ${settings.jobs} jobs per side, ` +
+      `${settings.rounds} rounds; ${machine}`,
+  );
+  const result = await invocationLogLeg(settings);
+  loads.push(loadNow());
+  say('');
+  say(`Machine: ${machine}; 1-min load average ${loads.map((l) => l.toFixed(2)).join(' → ')}`);
+  say('');
+  say(renderInvocationLogSection(result).join('\n'));
+  const warning = busyWarning(loads);
+  if (warning) say(`\nWARNING: ${warning}.`);
+  failUnlessRowsOk(result);
+}
+
+/** Printed first, then failed: a missing or doubled invocation row voids the comparison. */
+function failUnlessRowsOk(result: InvocationLogResult): void {
+  if (!invocationRowsOk(result)) {
+    throw new Error('invocation log leg: some job did not leave exactly one invocation row');
+  }
 }
 
 /** BENCH_ONLY=ttft: the time-to-first-token and SSE subscriber leg alone. */

@@ -52,7 +52,13 @@ export async function submitAndDrain(
   app: INestApplicationContext,
   config: Config,
   who: BenchSubmitter,
-  spec: { jobs: number; concurrency: number; name: string },
+  spec: {
+    jobs: number;
+    concurrency: number;
+    name: string;
+    /** A census the caller set up (to watch more clients); the shared client is added. */
+    census?: DrainCensus;
+  },
 ): Promise<PlatformDrain> {
   const { jobs, concurrency, name } = spec;
   const submission = app.get(JobSubmissionService);
@@ -63,7 +69,7 @@ export async function submitAndDrain(
   const prepareMs = performance.now() - started;
   progress(`${name}: ${jobs} jobs submitted (${fixed((jobs / prepareMs) * 1000)}/s), draining`);
   const runner = app.get(JobRunner);
-  const census = new DrainCensus();
+  const census = spec.census ?? new DrainCensus();
   census.watch(app.get<Redis>(REDIS_CLIENT), 'platform');
   const drained = await timedDrain({
     mailbox: CHAT_MAILBOX,
