@@ -64,7 +64,12 @@ export class InvocationDrain implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    this.blocking = this.redis.duplicate({ connectionName: 'switchboard-drain' });
+    // Its first XREADGROUP is sent while it still connects: without the offline queue (off on
+    // the shared client it copies) that read failed, logged an error and held the drain back.
+    this.blocking = this.redis.duplicate({
+      connectionName: 'switchboard-drain',
+      enableOfflineQueue: true,
+    });
     this.blocking.on('error', () => undefined); // the loop reports and retries
     this.loop = this.run();
   }
