@@ -59,7 +59,12 @@ export function legScope(settings: BenchSettings, leg: string): LegScope {
   return { prefix: `{${id}}`, schema: id };
 }
 
-/** The environment the platform reads (loadConfig), pointed at one leg's scope. */
+/**
+ * The environment the platform reads (loadConfig), pointed at one leg's scope. The legs keep
+ * the batched in-memory invocation log they were built on (their checks count no Redis
+ * command for a call without budget pools); the invocation-log leg sets
+ * LLM_INVOCATION_LOG itself to measure the durable log, the default, against it.
+ */
 export function platformEnv(
   settings: BenchSettings,
   scope: LegScope,
@@ -77,5 +82,6 @@ export function platformEnv(
     LLM_ALLOW_SIMULATED: 'true',
     LLM_SIMULATED_LATENCY_MS: '0',
     LLM_SIMULATED_TOKENS_PER_SECOND: '1000000',
+    LLM_INVOCATION_LOG: 'memory',
   };
 }

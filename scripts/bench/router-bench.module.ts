@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TenantsModule } from '@switchboard/auth';
 import { BudgetModule } from '@switchboard/budget';
 import { ConfigModule } from '@switchboard/config';
-import { InvocationLog } from '@switchboard/llm';
+import { InvocationDrain, InvocationLog } from '@switchboard/llm';
 import { PersistenceModule } from '@switchboard/persistence';
 import { RedisModule } from '@switchboard/redis';
 
@@ -20,6 +20,7 @@ import { RedisModule } from '@switchboard/redis';
     BudgetModule,
     TenantsModule,
   ],
-  providers: [InvocationLog],
+  // The log flushes through the drainer (idle with LLM_INVOCATION_LOG=memory).
+  providers: [InvocationLog, InvocationDrain],
 })
 export class RouterBenchModule {}
