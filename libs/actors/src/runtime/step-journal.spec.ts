@@ -1,4 +1,4 @@
-import { StepJournal } from './step-journal';
+import { StepJournal, type Step } from './step-journal';
 import { deterministicUuid } from './deterministic-id';
 
 describe('StepJournal', () => {
@@ -16,6 +16,69 @@ describe('StepJournal', () => {
   it('refuses a replay that changed shape', () => {
     const journal = new StepJournal([{ kind: 'send', jobId: 'a' }]);
     expect(() => journal.replay('spawn')).toThrow(/not deterministic/);
+  });
+});
+
+describe('StepJournal with gaps', () => {
+  const answer = (text: string): Step => ({
+    kind: 'llm',
+    response: {
+      text,
+      finishReason: 'stop',
+      usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, costMicros: 3 },
+      model: 'm',
+      provider: 'p',
+      tier: 1,
+    },
+  });
+  const send: Step = { kind: 'send', jobId: 'child' };
+
+  it('writes a gap as null, and reads one back as a step still to do', () => {
+    const journal = new StepJournal([send, null, { kind: 'spawn', childIds: ['c'] }]);
+    expect(journal.toJSON()).toEqual([send, null, { kind: 'spawn', childIds: ['c'] }]);
+    expect(journal.replay('send')).toEqual(send);
+    expect(journal.replay('llm')).toBeUndefined(); // the gap: this call runs again
+    expect(journal.position).toBe(1);
+    expect(journal.claim()).toBe(1);
+    expect(journal.replay('spawn')).toEqual({ kind: 'spawn', childIds: ['c'] });
+    expect(new StepJournal().toJSON()).toEqual([]);
+  });
+
+  it("merges the job's recorded steps with the answers kept elsewhere; the recorded win", () => {
+    const more = new Map<number, Step>([
+      [0, answer('shadowed')],
+      [1, answer('one')],
+      [3, answer('three')],
+    ]);
+    const journal = new StepJournal([send], more);
+    expect(journal.toJSON()).toEqual([send, answer('one'), null, answer('three')]);
+    expect(journal.replay('send')).toEqual(send);
+    expect(journal.replay('llm')).toEqual(answer('one'));
+    expect(journal.replay('llm')).toBeUndefined();
+    expect(new StepJournal(undefined, more).toJSON()).toEqual([
+      answer('shadowed'),
+      answer('one'),
+      null,
+      answer('three'),
+    ]);
+  });
+
+  it('keeps the call order of concurrent calls, whichever answers first', () => {
+    const journal = new StepJournal();
+    const first = journal.claim();
+    const second = journal.claim();
+    expect(journal.toJSON()).toEqual([]); // claimed, not answered yet
+    journal.fill(second, answer('second'));
+    expect(journal.toJSON()).toEqual([null, answer('second')]);
+    journal.fill(first, answer('first'));
+    expect(journal.record(send)).toBe(2);
+    expect(journal.toJSON()).toEqual([answer('first'), answer('second'), send]);
+
+    // The next run replays them in the same order.
+    const rerun = new StepJournal(journal.toJSON());
+    expect(rerun.replay('llm')).toEqual(answer('first'));
+    expect(rerun.replay('llm')).toEqual(answer('second'));
+    expect(rerun.replay('send')).toEqual(send);
   });
 });
 
