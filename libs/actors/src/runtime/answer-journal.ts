@@ -7,6 +7,8 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Step } from './step-journal';
 
+const POSITION = /^(0|[1-9][0-9]*)$/;
+
 /**
  * A job's answered LLM calls, by step position, in one Redis hash per job. The router writes
  * each answer in the same script that settles the call, so once a call is paid for its answer
@@ -36,8 +38,10 @@ export class AnswerJournal {
     if (!ranBefore) return answers;
     const fields = await this.redis.hgetall(this.key(job.id as string));
     for (const [field, value] of Object.entries(fields)) {
+      // Only what `slots` writes (String(position)): Number() would also take '', ' 1', '0x1'.
+      if (!POSITION.test(field)) continue;
       const position = Number(field);
-      if (!Number.isSafeInteger(position) || position < 0) continue;
+      if (!Number.isSafeInteger(position)) continue;
       answers.set(position, { kind: 'llm', response: JSON.parse(value) as LlmResponse });
     }
     return answers;
