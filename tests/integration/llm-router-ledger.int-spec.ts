@@ -20,6 +20,7 @@ import {
   byteBound,
   createAdapter,
   estimateMessageTokens,
+  estimateTokens,
   type AnswerSlot,
   type CallBudget,
   type LlmRequest,
@@ -113,11 +114,13 @@ describe('LLM router on the spend ledger', () => {
       durableLog?: boolean;
       models?: ModelCatalogueFile['models'];
       withoutBudget?: boolean;
+      env?: Record<string, string>;
     } = {},
   ): { router: LlmRouter; budget: ObservedBudget; sink: CapturingSink } {
     const config = loadConfig({
       LLM_REQUEST_TIMEOUT_MS: '2000',
       LLM_BREAKER_MIN_CALLS: '100',
+      ...opts.env,
     }).llm;
     const catalogue = new ModelCatalogue(
       {
@@ -265,6 +268,51 @@ describe('LLM router on the spend ledger', () => {
       expect(build({ withoutBudget: true, durableLog: false }).router).toBeInstanceOf(LlmRouter);
     });
 
+    it('carries the prompt in the row when prompt logging is on', async () => {
+      const quiet = build();
+      const loud = build({ env: { LLM_LOG_PROMPTS: 'true' } });
+      const routing = await job();
+      await quiet.router.chat({ messages }, routing);
+      await loud.router.chat({ messages }, routing);
+      const rows = await ledgerRows({ jobId: routing.job!.jobId });
+      expect(rows.map((r) => r.prompt)).toEqual([undefined, messages]);
+    });
+
+    it('registers a call of an unpriced model, and logs it at no cost', async () => {
+      const { router, budget } = build({
+        models: [fakeModel('a', 'free-model', [1], { prices: undefined })],
+      });
+      const routing = await job();
+      const response = await router.chat({ messages }, routing);
+      expect(budget.quotes[0].prices).toEqual({ input: 0, output: 0, cachedInput: 0 });
+      expect(budget.reservations[0]).toMatchObject({ amountMicros: 0 });
+      const [row] = await ledgerRows({ jobId: routing.job!.jobId });
+      expect(row).toMatchObject({ id: budget.reservations[0]!.id, outcome: 'ok', costMicros: 0 });
+      expect(row.inputTokens).toBe(response.usage.inputTokens);
+      expect(row.inputTokens).toBeGreaterThan(0);
+    });
+
+    it('settles and logs at its own count a provider that reports no usage', async () => {
+      const { router } = build();
+      const routing = await job();
+      a.script({ type: 'ok', omitUsage: true }, { type: 'ok', omitUsage: true });
+      const chat = await router.chat({ messages }, routing);
+      const streamed = doneOf(await collect(router, { messages }, routing));
+      // Our o200k count of the prompt; of the output, its text (chat) or one token a delta.
+      const inputTokens = estimateMessageTokens(messages);
+      const counted = [
+        { inputTokens, outputTokens: estimateTokens(chat.text) },
+        { inputTokens, outputTokens: 8 },
+      ];
+      expect([chat.usage, streamed.usage]).toMatchObject(counted);
+      const rows = await ledgerRows({ jobId: routing.job!.jobId });
+      expect(rows).toMatchObject(counted);
+      expect(rows.map((r) => r.costMicros)).toEqual([
+        chat.usage.costMicros,
+        streamed.usage.costMicros,
+      ]);
+    });
+
     it('off: rows go to the in-memory log, and a call outside a job reserves nothing', async () => {
       const { router, budget, sink } = build({ durableLog: false });
       const before = await redis.xlen(kit.budget.invocationStream);
@@ -306,6 +354,22 @@ describe('LLM router on the spend ledger', () => {
       expect(await journaled(stopped)).toEqual(answer);
       const rows = await ledgerRows({ jobId: routing.job!.jobId });
       expect(summary(rows)).toEqual(['a:ok', 'a:stopped']);
+    });
+
+    it('journals the text a stop condition held back when the stream ends without a match', async () => {
+      const { router } = build();
+      const s = slot();
+      // 'tok' could begin 'tok9': the end of each delta is held back until the next one.
+      const events = await collect(
+        router,
+        { messages, journal: s, stop: { strings: ['tok9'] } },
+        await job(),
+      );
+      const answer = doneOf(events);
+      const shown = events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');
+      expect(answer.text).toBe('tok1 tok2 tok3 tok4 tok5 tok6 tok7 tok8');
+      expect(shown).toBe(answer.text);
+      expect(await journaled(s)).toEqual(answer);
     });
 
     it('journals a chat answer cut by a stop string (the provider cannot be stopped early)', async () => {
