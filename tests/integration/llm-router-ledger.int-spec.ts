@@ -491,6 +491,37 @@ describe('LLM router on the spend ledger', () => {
     });
   });
 
+  describe('the overrun check', () => {
+    it('takes only a count the provider reported, never our own estimate', async () => {
+      // A model the catalogue says counts half our tokens: a stream stopped early, or a
+      // provider that sends no usage, is settled at our own count, which is above the bound.
+      const model = `half-${randomUUID()}`;
+      const { router, budget } = build({
+        models: [fakeModel('a', model, [1], { inputTokenFactor: 0.5 })],
+      });
+      const routing = await job();
+      const stopped = doneOf(
+        await collect(router, { messages, stop: { strings: ['tok2'] } }, routing),
+      );
+      a.script({ type: 'ok', omitUsage: true });
+      const unreported = await router.chat({ messages }, routing);
+      const bound = budget.quotes[0].inputTokens;
+      expect(bound).toBe(Math.ceil(estimateMessageTokens(messages) * 0.5));
+      expect([stopped.usage.inputTokens, unreported.usage.inputTokens]).toEqual([
+        estimateMessageTokens(messages),
+        estimateMessageTokens(messages),
+      ]);
+      expect(stopped.usage.inputTokens).toBeGreaterThan(bound);
+      expect(reports).toEqual([]);
+      expect(
+        await redis.hget(`${kit.config.redis.prefix}:budget:input-factor`, `a/${model}`),
+      ).toBeNull();
+      // What the provider reports is still checked: it counted 4 words, within the bound.
+      await router.chat({ messages }, routing);
+      expect(reports).toEqual([]);
+    });
+  });
+
   describe('budget refusals', () => {
     it('skips a candidate its budget cannot cover and refuses when none fits', async () => {
       const { router, budget } = build();

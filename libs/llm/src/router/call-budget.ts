@@ -67,7 +67,20 @@ export async function holdBudget(
   return { reservation: result.reservation, maxTokens: result.maxTokens, model };
 }
 
-/** Settles what the attempt used, writing its record along with it. */
+/** Usage the router counted itself because the provider reported none. */
+const estimated = new WeakSet<ProviderUsage>();
+
+/** Marks usage as our own count: it is paid for, but is no provider's count of the input. */
+export function estimatedUsage(usage: ProviderUsage): ProviderUsage {
+  estimated.add(usage);
+  return usage;
+}
+
+/**
+ * Settles what the attempt used, writing its record along with it. Only an input count the
+ * provider reported is checked against the reserved bound: our own count is what the bound
+ * was scaled from, and exceeds it for a model whose catalogue factor is below 1.
+ */
 export async function settleHold(
   budget: CallBudget | undefined,
   hold: BudgetHold,
@@ -76,5 +89,6 @@ export async function settleHold(
 ): Promise<void> {
   if (!budget) return;
   const actual = callCostMicros(hold.model.prices, usage);
-  await budget.settle(hold.reservation, actual, { ...record, inputTokens: usage.inputTokens });
+  const inputTokens = estimated.has(usage) ? undefined : usage.inputTokens;
+  await budget.settle(hold.reservation, actual, { ...record, inputTokens });
 }

@@ -17,7 +17,7 @@ import type { ProviderAdapter, ProviderUsage } from '../providers/provider.types
 import { estimateMessageTokens, estimateTokens } from '../token-count';
 import { Attempt, type AttemptServices } from './attempt';
 import { BudgetExceededError } from './budget-errors';
-import { holdBudget, type CallBudget } from './call-budget';
+import { estimatedUsage, holdBudget, type CallBudget } from './call-budget';
 import { planCandidates, type Candidate } from './candidates';
 import { inputTokenBound, messageTexts } from './input-bound';
 import { AttemptRecord, lostRow, NO_USAGE, type InvocationSink } from './invocation-recorder';
@@ -103,7 +103,10 @@ export class LlmRouter {
         // Some OpenAI-compatible servers send no usage: count it rather than log a free call.
         const usage =
           result.usage.inputTokens + result.usage.outputTokens === 0 && result.text
-            ? { ...this.counted(request, 0), outputTokens: estimateTokens(result.text) }
+            ? estimatedUsage({
+                ...this.counted(request, 0),
+                outputTokens: estimateTokens(result.text),
+              })
             : result.usage;
         // Without a stream the provider cannot be stopped early; the text still ends there.
         const stop = StopMatcher.active(request.stop) ? new StopMatcher(request.stop) : undefined;
@@ -363,11 +366,11 @@ export class LlmRouter {
 
   /** Usage when the provider sent none: our own count (each streamed chunk is one token). */
   private counted(request: LlmRequest, chunks: number): ProviderUsage {
-    return {
+    return estimatedUsage({
       inputTokens: estimateMessageTokens(request.messages),
       outputTokens: chunks,
       cachedInputTokens: 0,
-    };
+    });
   }
 
   private response(
