@@ -12,6 +12,11 @@ export interface ProviderUsage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  /**
+   * Set when the router counted these itself because the provider reported none: paid for,
+   * but no provider's count of the input (so not checked against the reserved input bound).
+   */
+  counted?: true;
 }
 
 /** One call to one provider's model. The router owns retries, timeouts and failover. */

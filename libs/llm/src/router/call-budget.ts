@@ -67,15 +67,6 @@ export async function holdBudget(
   return { reservation: result.reservation, maxTokens: result.maxTokens, model };
 }
 
-/** Usage the router counted itself because the provider reported none. */
-const estimated = new WeakSet<ProviderUsage>();
-
-/** Marks usage as our own count: it is paid for, but is no provider's count of the input. */
-export function estimatedUsage(usage: ProviderUsage): ProviderUsage {
-  estimated.add(usage);
-  return usage;
-}
-
 /**
  * Settles what the attempt used, writing its record along with it. Only an input count the
  * provider reported is checked against the reserved bound: our own count is what the bound
@@ -89,6 +80,6 @@ export async function settleHold(
 ): Promise<void> {
   if (!budget) return;
   const actual = callCostMicros(hold.model.prices, usage);
-  const inputTokens = estimated.has(usage) ? undefined : usage.inputTokens;
+  const inputTokens = usage.counted ? undefined : usage.inputTokens;
   await budget.settle(hold.reservation, actual, { ...record, inputTokens });
 }

@@ -17,7 +17,7 @@ import type { ProviderAdapter, ProviderUsage } from '../providers/provider.types
 import { estimateMessageTokens, estimateTokens } from '../token-count';
 import { Attempt, type AttemptServices } from './attempt';
 import { BudgetExceededError } from './budget-errors';
-import { estimatedUsage, holdBudget, type CallBudget } from './call-budget';
+import { holdBudget, type CallBudget } from './call-budget';
 import { planCandidates, type Candidate } from './candidates';
 import { inputTokenBound, messageTexts } from './input-bound';
 import { AttemptRecord, lostRow, NO_USAGE, type InvocationSink } from './invocation-recorder';
@@ -103,10 +103,7 @@ export class LlmRouter {
         // Some OpenAI-compatible servers send no usage: count it rather than log a free call.
         const usage =
           result.usage.inputTokens + result.usage.outputTokens === 0 && result.text
-            ? estimatedUsage({
-                ...this.counted(request, 0),
-                outputTokens: estimateTokens(result.text),
-              })
+            ? { ...this.counted(input, 0), outputTokens: estimateTokens(result.text) }
             : result.usage;
         // Without a stream the provider cannot be stopped early; the text still ends there.
         const stop = StopMatcher.active(request.stop) ? new StopMatcher(request.stop) : undefined;
@@ -170,7 +167,7 @@ export class LlmRouter {
               // The reservation is spent and the provider goes on: stop it (the token it
               // already sent is paid for, not shown) and end the stream as cut off.
               ended = true;
-              const usage = this.counted(request, chunks + 1);
+              const usage = this.counted(input, chunks + 1);
               const response = this.response(candidate, text, 'budget_exhausted', usage);
               await attempt.stopped(usage, 'budget_exhausted', response);
               yield { type: 'done', response };
@@ -184,7 +181,7 @@ export class LlmRouter {
             if (stop?.stopped) {
               // A stop condition matched: end here and abort the provider's request.
               ended = true;
-              const usage = this.counted(request, chunks);
+              const usage = this.counted(input, chunks);
               const response = this.response(candidate, text, 'stop', usage);
               await attempt.stopped(usage, 'stopped', response);
               yield { type: 'done', response };
@@ -197,7 +194,7 @@ export class LlmRouter {
             text += rest;
             yield { type: 'delta', text: rest };
           }
-          const usage = chunk.usage ?? this.counted(request, chunks);
+          const usage = chunk.usage ?? this.counted(input, chunks);
           ended = true;
           const response = this.response(candidate, text, chunk.finishReason, usage);
           await attempt.succeeded(usage, response);
@@ -211,8 +208,7 @@ export class LlmRouter {
         const verdict = await attempt.failed(error, {
           more: index < plan.length - 1,
           tried: state.tried,
-          usage:
-            chunks > 0 || attempt.deadline.jobAborted ? this.counted(request, chunks) : NO_USAGE,
+          usage: chunks > 0 || attempt.deadline.jobAborted ? this.counted(input, chunks) : NO_USAGE,
           interrupted: delivered,
         });
         if (verdict !== 'failover') throw verdict === 'cancelled' ? attempt.signal.reason : error;
@@ -228,7 +224,7 @@ export class LlmRouter {
       } finally {
         attempt.dispose();
         // The consumer stopped reading (early stop): the request is aborted; log what it used.
-        if (!ended) await attempt.stopped(this.counted(request, chunks), 'stopped');
+        if (!ended) await attempt.stopped(this.counted(input, chunks), 'stopped');
       }
     }
     if (restartFrom) throw new StreamInterruptedError(restartFrom.provider, state.lastError);
@@ -365,12 +361,13 @@ export class LlmRouter {
   }
 
   /** Usage when the provider sent none: our own count (each streamed chunk is one token). */
-  private counted(request: LlmRequest, chunks: number): ProviderUsage {
-    return estimatedUsage({
-      inputTokens: estimateMessageTokens(request.messages),
+  private counted(input: CallInput, chunks: number): ProviderUsage {
+    return {
+      inputTokens: input.counted,
       outputTokens: chunks,
       cachedInputTokens: 0,
-    });
+      counted: true,
+    };
   }
 
   private response(
@@ -390,7 +387,9 @@ export class LlmRouter {
   }
 
   private usage(candidate: Candidate, usage: ProviderUsage) {
-    return { ...usage, costMicros: callCostMicros(candidate.model.prices, usage) };
+    const { inputTokens, outputTokens, cachedInputTokens } = usage;
+    const costMicros = callCostMicros(candidate.model.prices, usage);
+    return { inputTokens, outputTokens, cachedInputTokens, costMicros };
   }
 
   private adapter(candidate: Candidate): ProviderAdapter {
