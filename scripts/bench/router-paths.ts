@@ -202,7 +202,7 @@ export function streamPaths(rig: RouterRig): TimedPath<CallPath>[] {
         let done = false;
         for await (const chunk of rig.adapter.stream({ ...call, signal: callSignal() })) {
           if (chunk.type === 'delta') text += chunk.text;
-          else done = chunk.usage !== null;
+          else if (chunk.type === 'done') done = chunk.usage !== null;
         }
         expectText('adapter stream', done ? text : '');
       },

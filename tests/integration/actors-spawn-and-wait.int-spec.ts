@@ -138,7 +138,7 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
       return {
         chat: async (request: LlmRequest) => {
           const response = await client.chat(request);
-          llmCalls.push({ content: request.messages[0].content, response });
+          llmCalls.push({ content: String(request.messages[0].content), response });
           return response;
         },
         stream: (request: LlmRequest) => client.stream(request),

@@ -9,12 +9,6 @@ export const usageSchema = z.object({
 });
 export type Usage = z.infer<typeof usageSchema>;
 
-export const chatMessageSchema = z.strictObject({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string().min(1).max(200_000),
-});
-export type ChatMessage = z.infer<typeof chatMessageSchema>;
-
 /** Fields every LLM-backed result carries. */
 export const llmResultFields = {
   text: z.string(),

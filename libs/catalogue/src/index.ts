@@ -6,7 +6,19 @@ export { ALL_MAILBOXES, mailboxName, parseMailbox, type MailboxName } from './ma
 export { JOB_CATALOGUE, jobDefinition, type JobInput, type JobResult } from './catalogue';
 export type { JobDefinition } from './job-definition';
 export type { RoleJobOptions } from './job-options';
-export { chatMessageSchema, type Usage, type ChatMessage } from './common.schema';
+export { type Usage } from './common.schema';
+export {
+  TOOL_NAME,
+  chatMessageSchema,
+  contentPartSchema,
+  responseFormatSchema,
+  toolCallSchema,
+  toolChoiceProblem,
+  toolChoiceSchema,
+  toolControls,
+  toolDefinitionSchema,
+  type ChatMessage,
+} from './chat-messages.schema';
 export {
   MAX_PATTERN_INSTRUCTIONS,
   TenantPattern,

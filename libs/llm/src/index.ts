@@ -48,3 +48,19 @@ export {
   type LlmUsage,
   type StreamFailoverPolicy,
 } from './llm.types';
+export {
+  IMAGE_MEDIA_TYPES,
+  type ContentPart,
+  type FinishReason,
+  type ImageMediaType,
+  type JsonSchema,
+  type LlmMessage,
+  type LlmTool,
+  type ResponseFormat,
+  type ToolCall,
+  type ToolCallDelta,
+  type ToolChoice,
+} from './messages/llm-message';
+export { toLlmMessages } from './messages/chat-messages';
+export { ToolCallAssembler } from './messages/tool-call-assembler';
+export { messageInput, contentText, IMAGE_INPUT_TOKENS } from './messages/message-input';

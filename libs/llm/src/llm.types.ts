@@ -1,9 +1,25 @@
-import type { ChatMessage, Role, Tier, Usage } from '@switchboard/catalogue';
+import type { Role, Tier, Usage } from '@switchboard/catalogue';
 import type { Capability } from './catalogue/model-catalogue.schema';
+import type {
+  FinishReason,
+  LlmMessage,
+  LlmTool,
+  ResponseFormat,
+  ToolCall,
+  ToolCallDelta,
+  ToolChoice,
+} from './messages/llm-message';
 import type { StopConditions } from './router/stop-matcher';
 
 export interface LlmRequest {
-  messages: ChatMessage[];
+  messages: LlmMessage[];
+  /** Tools the model may call (the caller runs them); routes only to models with `tools`. */
+  tools?: LlmTool[];
+  toolChoice?: ToolChoice;
+  /** Let the model ask for several calls in one turn (providers' default: yes). */
+  parallelToolCalls?: boolean;
+  /** Structured output; `json_schema` routes only to models with `json_schema`. */
+  responseFormat?: ResponseFormat;
   /** A catalogue model (`id` or `provider/id`); by default the router chooses. */
   model?: string;
   maxTokens?: number;
@@ -62,8 +78,9 @@ export interface LlmUsage extends Usage {
 
 export interface LlmResponse {
   text: string;
-  /** `budget_exhausted`: a stream cut off when its budget reservation was spent. */
-  finishReason: 'stop' | 'length' | 'budget_exhausted';
+  /** The calls the model asked for, when `finishReason` is `tool_calls` (absent otherwise). */
+  toolCalls?: ToolCall[];
+  finishReason: FinishReason;
   usage: LlmUsage;
   model: string;
   provider: string;
@@ -85,6 +102,8 @@ export interface EmbedResponse {
  */
 export type LlmStreamEvent =
   | { type: 'delta'; text: string }
+  /** A piece of a tool call (the whole calls are in the `done` response). */
+  | ({ type: 'tool_call' } & ToolCallDelta)
   | { type: 'restart'; from: string; to: string; reason: string }
   /** Informational: a provider failed before any text; the next one answers instead. */
   | { type: 'failover'; from: string; to: string; reason: string }

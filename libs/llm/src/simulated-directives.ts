@@ -1,4 +1,5 @@
-import type { ChatMessage } from '@switchboard/catalogue';
+import type { LlmMessage } from './messages/llm-message';
+import { contentText } from './messages/message-input';
 
 /**
  * The simulated provider can be told to fail, so development and tests can exercise retries
@@ -7,6 +8,6 @@ import type { ChatMessage } from '@switchboard/catalogue';
  */
 export const SIMULATE_ERROR = '[[simulate:error]]';
 
-export function wantsSimulatedError(messages: readonly ChatMessage[]): boolean {
-  return messages.some((m) => m.role === 'user' && m.content.includes(SIMULATE_ERROR));
+export function wantsSimulatedError(messages: readonly LlmMessage[]): boolean {
+  return messages.some((m) => m.role === 'user' && contentText(m.content).includes(SIMULATE_ERROR));
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatMessage } from '@switchboard/catalogue';
+import type { LlmMessage } from './messages/llm-message';
 
 const WORDS = (
   'the plan agent queue token budget route model stream result review code test ' +
@@ -11,7 +11,7 @@ const WORDS = (
  * Each word (with its leading space) counts as one output token.
  */
 export function simulatedWords(
-  messages: readonly ChatMessage[],
+  messages: readonly LlmMessage[],
   maxTokens: number,
 ): {
   words: string[];

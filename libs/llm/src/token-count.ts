@@ -1,4 +1,5 @@
-import type { ChatMessage } from '@switchboard/catalogue';
+import type { LlmMessage, LlmTool } from './messages/llm-message';
+import { IMAGE_INPUT_TOKENS, messageInput } from './messages/message-input';
 import { countTokens } from 'gpt-tokenizer';
 
 /**
@@ -53,10 +54,15 @@ export function tokenizerPieces(text: string): string[] {
 const REQUEST_FRAMING = 3;
 const MESSAGE_FRAMING = 4;
 
-export function estimateMessageTokens(messages: readonly ChatMessage[]): number {
-  return messages.reduce(
-    (sum, m) => sum + MESSAGE_FRAMING + estimateTokens(m.content),
-    REQUEST_FRAMING,
+/** Our o200k count of a request's input: its messages, images and tool definitions. */
+export function estimateMessageTokens(
+  messages: readonly LlmMessage[],
+  tools?: readonly LlmTool[],
+): number {
+  const { texts, images } = messageInput(messages, tools);
+  return texts.reduce(
+    (sum, text) => sum + estimateTokens(text),
+    REQUEST_FRAMING + MESSAGE_FRAMING * messages.length + IMAGE_INPUT_TOKENS * images,
   );
 }
 
@@ -67,13 +73,18 @@ export function estimateMessageTokens(messages: readonly ChatMessage[]): number 
  * random text runs at about 0.5 MB/s, so a check against a context window costs at most the
  * window's worth of text, not the whole body.
  */
-export function estimateMessageTokensUpTo(messages: readonly ChatMessage[], limit: number): number {
-  const framing = REQUEST_FRAMING + MESSAGE_FRAMING * messages.length;
-  const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.content, 'utf8'), framing);
-  if (bytes <= limit) return estimateMessageTokens(messages);
+export function estimateMessageTokensUpTo(
+  messages: readonly LlmMessage[],
+  limit: number,
+  tools?: readonly LlmTool[],
+): number {
+  const { texts, images } = messageInput(messages, tools);
+  const framing = REQUEST_FRAMING + MESSAGE_FRAMING * messages.length + IMAGE_INPUT_TOKENS * images;
+  const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), framing);
+  if (bytes <= limit) return estimateMessageTokens(messages, tools);
   let tokens = framing;
-  for (const message of messages) {
-    for (const piece of tokenizerPieces(message.content)) {
+  for (const text of texts) {
+    for (const piece of tokenizerPieces(text)) {
       tokens += countTokens(piece);
       if (tokens > limit) return tokens;
     }

@@ -127,7 +127,7 @@ function toMessage(message: RawMessage, i: number): ChatMessage {
   }
   // `developer` is OpenAI's newer name for `system`.
   const role = message.role === 'developer' ? 'system' : (message.role as ChatMessage['role']);
-  return { role, content: textOf(message.content, at) };
+  return { role, content: textOf(message.content, at) } as ChatMessage;
 }
 
 /** Text parts are joined with newlines; any other part type (images, audio...) is refused. */

@@ -1,5 +1,5 @@
 import type { JobResult } from '@switchboard/catalogue';
-import type { LlmResponse } from '@switchboard/llm';
+import { toLlmMessages, type LlmResponse } from '@switchboard/llm';
 import { Actor } from '../actor.decorator';
 import type { ActorContext, ActorHandler, ActorMessage } from '../actor.types';
 
@@ -10,19 +10,30 @@ import type { ActorContext, ActorHandler, ActorMessage } from '../actor.types';
 @Actor('chat')
 export class ChatActor implements ActorHandler<'chat'> {
   async handle({ input }: ActorMessage<'chat'>, ctx: ActorContext): Promise<JobResult<'chat'>> {
-    const { messages, model, maxTokens, temperature } = input;
+    const { model, maxTokens, temperature, tools, toolChoice, parallelToolCalls } = input;
+    const messages = toLlmMessages(input.messages);
     const stop = {
       strings: typeof input.stop === 'string' ? [input.stop] : input.stop,
       regex: input.stopRegex,
       closingCodeFence: input.stopAtClosingCodeFence,
     };
     let response: LlmResponse | undefined;
-    for await (const event of ctx.llm.stream({ messages, model, maxTokens, temperature, stop })) {
+    const request = {
+      messages,
+      model,
+      maxTokens,
+      temperature,
+      stop,
+      ...(tools ? { tools, toolChoice, parallelToolCalls } : {}),
+      ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}),
+    };
+    for await (const event of ctx.llm.stream(request)) {
       if (event.type === 'done') response = event.response;
     }
     if (!response) throw new Error('the LLM stream ended without a response');
     return {
       text: response.text,
+      ...(response.toolCalls ? { toolCalls: response.toolCalls } : {}),
       finishReason: response.finishReason,
       usage: ctx.usage(),
       model: response.model,

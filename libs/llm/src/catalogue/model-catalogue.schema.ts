@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PROVIDER_KINDS } from '../providers/provider.types';
 
-export const CAPABILITIES = ['chat', 'vision', 'tools', 'embeddings'] as const;
+export const CAPABILITIES = ['chat', 'vision', 'tools', 'json_schema', 'embeddings'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const ROUTING_STRATEGIES = ['priority', 'cheapest', 'fastest'] as const;

@@ -1,4 +1,12 @@
-import type { ChatMessage } from '@switchboard/catalogue';
+import type {
+  LlmMessage,
+  LlmTool,
+  ProviderFinishReason,
+  ResponseFormat,
+  ToolCall,
+  ToolCallDelta,
+  ToolChoice,
+} from '../messages/llm-message';
 
 /** The wire protocols Switchboard speaks; `openai` also covers every OpenAI-compatible server. */
 export const PROVIDER_KINDS = ['openai', 'anthropic', 'ollama', 'simulated'] as const;
@@ -23,9 +31,13 @@ export interface ProviderUsage {
 export interface ProviderChatCall {
   /** The provider's own model id. */
   model: string;
-  messages: ChatMessage[];
+  messages: LlmMessage[];
   maxTokens: number;
   temperature?: number;
+  tools?: LlmTool[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
   /**
    * Aborts the HTTP request. The router aborts it on job cancellation and on its own
    * deadline; an adapter that sees `signal.aborted` rethrows `signal.reason` unchanged.
@@ -35,18 +47,21 @@ export interface ProviderChatCall {
 
 export interface ProviderChatResult {
   text: string;
-  finishReason: 'stop' | 'length';
+  /** Present (non-empty) when the model called tools. */
+  toolCalls?: ToolCall[];
+  finishReason: ProviderFinishReason;
   usage: ProviderUsage;
 }
 
 /**
- * A streamed call: text deltas, then exactly one `done`. `usage` is null when the provider
+ * A streamed call: text and tool-call deltas, then exactly one `done`. `usage` is null when the provider
  * sent none. A stream that ends without its terminal event must throw a ProviderError of
  * kind `connection` (never end quietly as if complete).
  */
 export type ProviderStreamChunk =
   | { type: 'delta'; text: string }
-  | { type: 'done'; finishReason: 'stop' | 'length'; usage: ProviderUsage | null };
+  | ({ type: 'tool_call' } & ToolCallDelta)
+  | { type: 'done'; finishReason: ProviderFinishReason; usage: ProviderUsage | null };
 
 export interface ProviderEmbedCall {
   model: string;

@@ -30,7 +30,8 @@ export class SimulatedAdapter implements ProviderAdapter {
     let text = '';
     for await (const chunk of this.stream(call)) {
       if (chunk.type === 'delta') text += chunk.text;
-      else return { text, finishReason: chunk.finishReason, usage: chunk.usage! };
+      else if (chunk.type === 'done')
+        return { text, finishReason: chunk.finishReason, usage: chunk.usage! };
     }
     throw new ProviderError('connection', this.name, 'simulated stream ended early');
   }

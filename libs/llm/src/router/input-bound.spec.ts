@@ -2,9 +2,9 @@ import {
   byteBound,
   inputTokenBound,
   MESSAGE_FRAMING_TOKENS,
-  messageTexts,
   REQUEST_FRAMING_TOKENS,
 } from './input-bound';
+import { IMAGE_INPUT_TOKENS } from '../messages/message-input';
 
 describe('byteBound', () => {
   it('counts every UTF-8 byte as a token, plus the framing of each message and the request', () => {
@@ -21,25 +21,25 @@ describe('inputTokenBound', () => {
   const bytes = byteBound(texts);
 
   it('is the byte bound when the catalogue gives the model no factor', () => {
-    expect(inputTokenBound({ inputTokenFactor: null }, texts, 12)).toBe(bytes);
+    expect(inputTokenBound({ inputTokenFactor: null }, { texts, images: 0 }, 12)).toBe(bytes);
   });
 
   it("is our count times the model's factor, rounded up", () => {
-    expect(inputTokenBound({ inputTokenFactor: 1.25 }, texts, 13)).toBe(Math.ceil(13 * 1.25));
-    expect(inputTokenBound({ inputTokenFactor: 1.25 }, texts, 13)).toBeLessThan(bytes);
+    expect(inputTokenBound({ inputTokenFactor: 1.25 }, { texts, images: 0 }, 13)).toBe(
+      Math.ceil(13 * 1.25),
+    );
+    expect(inputTokenBound({ inputTokenFactor: 1.25 }, { texts, images: 0 }, 13)).toBeLessThan(
+      bytes,
+    );
   });
 
   it('never goes above the byte bound, whatever the factor', () => {
-    expect(inputTokenBound({ inputTokenFactor: 16 }, texts, 12)).toBe(bytes);
+    expect(inputTokenBound({ inputTokenFactor: 16 }, { texts, images: 0 }, 12)).toBe(bytes);
   });
 });
 
-describe('messageTexts', () => {
-  it("takes each message's content", () => {
-    const texts = messageTexts([
-      { role: 'system', content: 'be brief' },
-      { role: 'user', content: 'hi' },
-    ]);
-    expect(texts).toEqual(['be brief', 'hi']);
+describe('images', () => {
+  it('adds a fixed allowance per image to the byte bound', () => {
+    expect(byteBound(['hi'], 2)).toBe(byteBound(['hi']) + 2 * IMAGE_INPUT_TOKENS);
   });
 });

@@ -1,5 +1,5 @@
-import type { ChatMessage } from '@switchboard/catalogue';
 import type { CatalogueModel } from '../catalogue/model-catalogue';
+import { IMAGE_INPUT_TOKENS, type MessageInput } from '../messages/message-input';
 
 /**
  * Tokens a chat template may add around each message and around the whole request (role
@@ -14,10 +14,10 @@ const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
  * The most input tokens any byte-level BPE tokenizer (o200k, cl100k, Llama 3, Mistral,
  * Qwen, Anthropic's...) can count for these texts: each token covers at least one byte.
  */
-export function byteBound(texts: readonly string[]): number {
+export function byteBound(texts: readonly string[], images = 0): number {
   return texts.reduce(
     (sum, text) => sum + bytes(text) + MESSAGE_FRAMING_TOKENS,
-    REQUEST_FRAMING_TOKENS,
+    REQUEST_FRAMING_TOKENS + IMAGE_INPUT_TOKENS * images,
   );
 }
 
@@ -28,13 +28,10 @@ export function byteBound(texts: readonly string[]): number {
  */
 export function inputTokenBound(
   model: Pick<CatalogueModel, 'inputTokenFactor'>,
-  texts: readonly string[],
+  input: Pick<MessageInput, 'texts' | 'images'>,
   counted: number,
 ): number {
-  const ceiling = byteBound(texts);
+  const ceiling = byteBound(input.texts, input.images);
   if (model.inputTokenFactor === null) return ceiling;
   return Math.min(ceiling, Math.ceil(counted * model.inputTokenFactor));
 }
-
-export const messageTexts = (messages: readonly ChatMessage[]): string[] =>
-  messages.map((m) => m.content);

@@ -13,13 +13,17 @@ import type {
   LlmStreamEvent,
 } from '../llm.types';
 import { ProviderError } from '../providers/provider-error';
-import type { ProviderAdapter, ProviderUsage } from '../providers/provider.types';
+import type { ToolCall } from '../messages/llm-message';
+import type { ProviderAdapter, ProviderChatCall, ProviderUsage } from '../providers/provider.types';
 import { estimateMessageTokens, estimateTokens } from '../token-count';
 import { Attempt, type AttemptServices } from './attempt';
 import { BudgetExceededError } from './budget-errors';
 import { holdBudget, type CallBudget } from './call-budget';
 import { planCandidates, type Candidate } from './candidates';
-import { inputTokenBound, messageTexts } from './input-bound';
+import { ToolCallAssembler } from '../messages/tool-call-assembler';
+import { messageInput, type MessageInput } from '../messages/message-input';
+import { inputTokenBound } from './input-bound';
+import { requiredCapabilities } from './required-capabilities';
 import { AttemptRecord, lostRow, NO_USAGE, type InvocationSink } from './invocation-recorder';
 import { LatencyTracker } from './latency-tracker';
 import type { ProviderGate } from './provider-gate';
@@ -46,10 +50,9 @@ export interface RouterDeps {
   unhealthy: () => ReadonlySet<string>;
 }
 
-/** A call's input: our own o200k count and its texts (for the byte bound). */
-interface CallInput {
+/** A call's input: our own o200k count, its texts and images (for the byte bound). */
+interface CallInput extends MessageInput {
   counted: number;
-  texts: readonly string[];
 }
 
 /** One routed call's progress over its candidates. */
@@ -86,30 +89,27 @@ export class LlmRouter {
   async chat(request: LlmRequest, routing: LlmRouting): Promise<LlmResponse> {
     const input = this.inputOf(request);
     const context = input.counted + (request.maxTokens ?? 0);
-    const capabilities: Capability[] = ['chat', ...(request.capabilities ?? [])];
-    const plan = this.plan(routing, capabilities, request.model, context);
+    const plan = this.plan(routing, requiredCapabilities(request), request.model, context);
     const state: CallState = { tried: [], refusals: [] };
     for (const [index, candidate] of plan.entries()) {
       const attempt = await this.begin(candidate, 'chat', state, routing, input, request);
       if (!attempt) continue;
       try {
-        const result = await this.adapter(candidate).chat({
-          model: candidate.model.id,
-          messages: request.messages,
-          maxTokens: attempt.hold.maxTokens,
-          temperature: request.temperature,
-          signal: attempt.signal,
-        });
+        const result = await this.adapter(candidate).chat(
+          this.providerCall(candidate, request, attempt.hold.maxTokens, attempt.signal),
+        );
         // Some OpenAI-compatible servers send no usage: count it rather than log a free call.
+        const output = result.text + JSON.stringify(result.toolCalls ?? []);
         const usage =
-          result.usage.inputTokens + result.usage.outputTokens === 0 && result.text
-            ? { ...this.counted(input, 0), outputTokens: estimateTokens(result.text) }
+          result.usage.inputTokens + result.usage.outputTokens === 0 &&
+          (result.text || result.toolCalls?.length)
+            ? { ...this.counted(input, 0), outputTokens: estimateTokens(output) }
             : result.usage;
         // Without a stream the provider cannot be stopped early; the text still ends there.
         const stop = StopMatcher.active(request.stop) ? new StopMatcher(request.stop) : undefined;
         const text = stop ? stop.push(result.text) + stop.flush() : result.text;
         const finish = stop?.stopped ? 'stop' : result.finishReason;
-        const response = this.response(candidate, text, finish, usage);
+        const response = this.response(candidate, text, finish, usage, result.toolCalls);
         await attempt.succeeded(usage, response);
         return response;
       } catch (error) {
@@ -127,8 +127,7 @@ export class LlmRouter {
   async *stream(request: LlmRequest, routing: LlmRouting): AsyncIterable<LlmStreamEvent> {
     const input = this.inputOf(request);
     const context = input.counted + (request.maxTokens ?? 0);
-    const capabilities: Capability[] = ['chat', ...(request.capabilities ?? [])];
-    const plan = this.plan(routing, capabilities, request.model, context);
+    const plan = this.plan(routing, requiredCapabilities(request), request.model, context);
     const state: CallState = { tried: [], refusals: [] };
     let restartFrom: { provider: string; reason: string } | undefined;
     let failedFrom: { provider: string; reason: string } | undefined;
@@ -153,15 +152,20 @@ export class LlmRouter {
       let text = '';
       let chunks = 0;
       let ended = false;
+      const calls = new ToolCallAssembler();
       try {
-        for await (const chunk of this.adapter(candidate).stream({
-          model: candidate.model.id,
-          messages: request.messages,
-          maxTokens: attempt.hold.maxTokens,
-          temperature: request.temperature,
-          signal: attempt.signal,
-        })) {
+        for await (const chunk of this.adapter(candidate).stream(
+          this.providerCall(candidate, request, attempt.hold.maxTokens, attempt.signal),
+        )) {
           attempt.deadline.touch();
+          if (chunk.type === 'tool_call') {
+            // Each piece is about one token; a tool call is output like text.
+            attempt.record.markFirstToken();
+            chunks++;
+            calls.push(chunk);
+            yield chunk;
+            continue;
+          }
           if (chunk.type === 'delta') {
             if (budgeted && chunks >= attempt.hold.maxTokens) {
               // The reservation is spent and the provider goes on: stop it (the token it
@@ -196,7 +200,8 @@ export class LlmRouter {
           }
           const usage = chunk.usage ?? this.counted(input, chunks);
           ended = true;
-          const response = this.response(candidate, text, chunk.finishReason, usage);
+          const toolCalls = calls.size > 0 ? calls.toolCalls() : undefined;
+          const response = this.response(candidate, text, chunk.finishReason, usage, toolCalls);
           await attempt.succeeded(usage, response);
           yield { type: 'done', response };
           return;
@@ -204,7 +209,7 @@ export class LlmRouter {
         throw new ProviderError('connection', candidate.model.provider, 'stream ended early');
       } catch (error) {
         ended = true;
-        const delivered = text.length > 0;
+        const delivered = text.length > 0 || calls.size > 0;
         const verdict = await attempt.failed(error, {
           more: index < plan.length - 1,
           tried: state.tried,
@@ -235,7 +240,7 @@ export class LlmRouter {
     const plan = this.plan(routing, ['embeddings'], request.model);
     const state: CallState = { tried: [], refusals: [] };
     const counted = request.input.reduce((sum, text) => sum + estimateTokens(text), 0);
-    const input = { counted, texts: request.input };
+    const input = { counted, texts: request.input, images: 0 };
     for (const [index, candidate] of plan.entries()) {
       const adapter = this.adapter(candidate);
       if (!adapter.embed) continue;
@@ -319,7 +324,7 @@ export class LlmRouter {
       this.deps.budget,
       routing,
       candidate.model,
-      inputTokenBound(candidate.model, input.texts, input.counted),
+      inputTokenBound(candidate.model, input, input.counted),
       maxTokens,
       this.services.durableLog ? { id: record.id, row: lostRow(record, routing) } : undefined,
     );
@@ -344,8 +349,26 @@ export class LlmRouter {
 
   private inputOf(request: LlmRequest): CallInput {
     return {
-      counted: estimateMessageTokens(request.messages),
-      texts: messageTexts(request.messages),
+      counted: estimateMessageTokens(request.messages, request.tools),
+      ...messageInput(request.messages, request.tools),
+    };
+  }
+
+  private providerCall(
+    candidate: Candidate,
+    request: LlmRequest,
+    maxTokens: number,
+    signal: AbortSignal,
+  ): ProviderChatCall {
+    const { messages, temperature, tools, toolChoice, parallelToolCalls, responseFormat } = request;
+    return {
+      model: candidate.model.id,
+      messages,
+      maxTokens,
+      signal,
+      ...(temperature === undefined ? {} : { temperature }),
+      ...(tools ? { tools, toolChoice, parallelToolCalls } : {}),
+      ...(responseFormat ? { responseFormat } : {}),
     };
   }
 
@@ -375,9 +398,11 @@ export class LlmRouter {
     text: string,
     finishReason: LlmResponse['finishReason'],
     usage: ProviderUsage,
+    toolCalls?: ToolCall[],
   ): LlmResponse {
     return {
       text,
+      ...(toolCalls?.length ? { toolCalls } : {}),
       finishReason,
       usage: this.usage(candidate, usage),
       model: candidate.model.id,
