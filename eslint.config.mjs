@@ -15,6 +15,7 @@ const LIBS = [
   'queue',
   'redis',
   'streams',
+  'tools',
 ];
 
 export default tseslint.config(

@@ -1,5 +1,6 @@
 import type { JobInput, JobResult, Role, Tier, Usage } from '@switchboard/catalogue';
 import type { LlmClient } from '@switchboard/llm';
+import type { ActorCapabilities } from './capabilities/capability.types';
 
 /** What a handler receives: the job's identity and its validated input. */
 export interface ActorMessage<R extends Role> {
@@ -26,7 +27,8 @@ export type ChildResults<C extends readonly ChildSpec[]> = {
   [K in keyof C]: C[K] extends { role: infer R extends Role } ? JobResult<R> : never;
 };
 
-export interface ActorContext {
+/** The core every job gets; capability libs add members (`ctx.tools`...) to ActorCapabilities. */
+export interface ActorContext extends ActorCapabilities {
   /** LLM calls, bound to this job's tier and privacy, aborted with the job. */
   readonly llm: LlmClient;
   /** Aborts on cancel, timeout or shutdown hand-back; after that, writes through ctx are refused. */

@@ -9,6 +9,7 @@ import { JudgeActor } from './roles/judge.actor';
 import { PlannerActor } from './roles/planner.actor';
 import { ResearcherActor } from './roles/researcher.actor';
 import { ReviewerActor } from './roles/reviewer.actor';
+import { CapabilityRegistry } from './capabilities/capability-registry';
 import { AnswerJournal } from './runtime/answer-journal';
 import { JobRunner } from './runtime/job-runner';
 
@@ -25,7 +26,7 @@ export const ROLE_ACTORS = [
 /** The actor runtime and the role actors. Needs the queue and persistence modules. */
 @Module({
   imports: [DiscoveryModule, LlmModule],
-  providers: [ActorRegistry, JobRunner, AnswerJournal, ...ROLE_ACTORS],
+  providers: [ActorRegistry, CapabilityRegistry, JobRunner, AnswerJournal, ...ROLE_ACTORS],
   exports: [JobRunner, ActorRegistry],
 })
 export class ActorsModule {}

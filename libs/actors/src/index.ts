@@ -12,6 +12,16 @@ export {
   ChildJobsFailedError,
 } from './actor-errors';
 export { JobRunner } from './runtime/job-runner';
+export { Capability } from './capabilities/capability.decorator';
+export { CapabilityRegistry } from './capabilities/capability-registry';
+export type {
+  ActorCapabilities,
+  CapabilityName,
+  CapabilityProvider,
+  CapabilityScope,
+  DurableSteps,
+} from './capabilities/capability.types';
+export type { JobEventSink } from './runtime/usage-meter';
 export type {
   ActorContext,
   ActorHandler,

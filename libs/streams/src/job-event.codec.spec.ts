@@ -3,7 +3,14 @@ import type { JobEvent } from './job-event.types';
 
 describe('job event codec', () => {
   it('round-trips an event through its stream fields', () => {
-    const event: JobEvent = { type: 'tool_call', name: 'search', arguments: { q: 'x' } };
+    const event: JobEvent = {
+      type: 'tool_call',
+      callId: 'c1',
+      name: 'search',
+      server: 'local',
+      arguments: { q: 'x' },
+      turn: 1,
+    };
     const fields = encodeJobEvent(event);
     expect(fields.slice(0, 2)).toEqual(['t', 'tool_call']);
     expect(decodeJobEvent('5-1', fields)).toEqual({ id: '5-1', event });

@@ -9,7 +9,33 @@ export type JobEvent =
   | { type: 'progress'; value: number | Record<string, unknown> }
   /** Model output as it is written; several provider deltas may be coalesced into one. */
   | { type: 'token'; text: string }
-  | { type: 'tool_call'; name: string; arguments: unknown }
+  /**
+   * A piece of a tool call the model is writing, for the client to run (`tools` in a chat
+   * request): `id` and `name` come first, then `arguments` text in pieces, by call `index`.
+   */
+  | { type: 'tool_call_delta'; index: number; id?: string; name?: string; arguments?: string }
+  /** Switchboard runs a tool the model called (the tool loop): the call... */
+  | {
+      type: 'tool_call';
+      callId: string;
+      name: string;
+      /** `local` or the MCP server's name. */
+      server: string;
+      arguments: unknown;
+      turn: number;
+    }
+  /** ...and its outcome. Output is summarised (size, a bounded preview), never unbounded. */
+  | {
+      type: 'tool_result';
+      callId: string;
+      name: string;
+      outcome:
+        'ok' | 'error' | 'invalid_arguments' | 'timeout' | 'too_large' | 'loop' | 'interrupted';
+      durationMs: number;
+      outputBytes: number;
+      preview?: string;
+      error?: string;
+    }
   /**
    * The router moved to another provider: `failover` before any text (invisible to the text),
    * `restart` after text was delivered (drop what was shown; it starts again).

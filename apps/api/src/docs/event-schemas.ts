@@ -22,7 +22,51 @@ export function eventSchemas(): Record<string, Record<string, unknown>> {
         event('token', { text: { type: 'string', description: 'model output, in order' } }, [
           'text',
         ]),
-        event('tool_call', { name: { type: 'string' }, arguments: {} }, ['name']),
+        event(
+          'tool_call_delta',
+          {
+            index: { type: 'integer', description: 'which call of the turn' },
+            id: { type: 'string' },
+            name: { type: 'string' },
+            arguments: { type: 'string', description: 'the next piece of the arguments JSON' },
+          },
+          ['index'],
+        ),
+        event(
+          'tool_call',
+          {
+            callId: { type: 'string' },
+            name: { type: 'string' },
+            server: { type: 'string', description: "'local' or the MCP server's name" },
+            arguments: {},
+            turn: { type: 'integer' },
+          },
+          ['callId', 'name', 'server', 'turn'],
+        ),
+        event(
+          'tool_result',
+          {
+            callId: { type: 'string' },
+            name: { type: 'string' },
+            outcome: {
+              type: 'string',
+              enum: [
+                'ok',
+                'error',
+                'invalid_arguments',
+                'timeout',
+                'too_large',
+                'loop',
+                'interrupted',
+              ],
+            },
+            durationMs: { type: 'number' },
+            outputBytes: { type: 'integer' },
+            preview: { type: 'string' },
+            error: { type: 'string' },
+          },
+          ['callId', 'name', 'outcome', 'durationMs', 'outputBytes'],
+        ),
         event(
           'provider',
           {

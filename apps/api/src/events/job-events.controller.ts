@@ -31,7 +31,8 @@ export class JobEventsController {
     summary: "Follow a job's events live (server-sent events), resumable with Last-Event-ID",
     description:
       'Each event is `id: <stream entry id>`, `event: <type>`, `data: <JobEvent JSON>`. ' +
-      'Types: status, progress, token, tool_call, provider, budget, result, error, end. The ' +
+      'Types: status, progress, token, tool_call_delta, tool_call, tool_result, provider, budget, ' +
+      'result, error, end. The ' +
       'response ends after `end`: close the EventSource then. Reconnect with `Last-Event-ID` ' +
       '(header or `lastEventId` query) to any API instance to continue exactly after that ' +
       'event; without one, or with `from=0`, the stream replays from the start. `: ping` ' +

@@ -124,7 +124,9 @@ export class ChatJobFollower {
           case 'end':
             return yield* this.ended(tenantId, jobId, event.status, result, error, text, signal);
           case 'progress':
+          case 'tool_call_delta':
           case 'tool_call':
+          case 'tool_result':
           case 'budget':
             break;
         }

@@ -11,6 +11,7 @@ import { JobRecordsRepository } from '@switchboard/persistence';
 import type { JobSubmissionService } from '@switchboard/queue';
 import { WaitingChildrenError, type Job } from 'bullmq';
 import { ChildJobsFailedError, NonRetryableError } from '../actor-errors';
+import type { ActorCapabilities } from '../capabilities/capability.types';
 import type {
   ActorContext,
   ActorMessage,
@@ -20,6 +21,8 @@ import type {
 } from '../actor.types';
 import { deterministicUuid } from './deterministic-id';
 import type { InFlightWork } from './in-flight-work';
+import type { DurableSteps } from '../capabilities/capability.types';
+import { JournaledSteps } from './journaled-steps';
 import { StepJournal, type Step } from './step-journal';
 import { MeteredLlm, type JobEventSink } from './usage-meter';
 
@@ -46,9 +49,11 @@ export interface ContextDeps {
  * (cancel, timeout, hand-back), every method that writes refuses: it throws the abort reason
  * and writes nothing, even for a handler that ignored the signal and carried on.
  */
-export class JobActorContext implements ActorContext {
+export class JobActorContext implements Omit<ActorContext, keyof ActorCapabilities> {
   readonly llm: MeteredLlm;
   readonly signal: AbortSignal;
+  /** Side-effecting steps of capabilities, journaled with send and spawn. */
+  readonly steps: DurableSteps;
   private readonly journal: StepJournal;
   /** The job went to BullMQ's waiting-children: this run no longer holds it. */
   released = false;
@@ -57,6 +62,7 @@ export class JobActorContext implements ActorContext {
     this.journal = new StepJournal((deps.job.data.steps ?? []) as (Step | null)[], deps.answers);
     this.llm = new MeteredLlm(deps.llm, this.journal, deps.events, deps.slots);
     this.signal = deps.signal;
+    this.steps = new JournaledSteps(this.journal, () => this.persistSteps());
   }
 
   usage(): Usage {
@@ -88,7 +94,7 @@ export class JobActorContext implements ActorContext {
       const childIds = children.map((_, k) => this.childId(position, k));
       // Journal first: if we crash after submitting, the replay finds the same child ids.
       this.journal.record({ kind: 'spawn', childIds });
-      await this.write(() => job.updateData({ ...job.data, steps: this.journal.toJSON() }));
+      await this.persistSteps();
       const parent = { id: job.id as string, queue: job.queueQualifiedName };
       for (const [k, child] of children.entries()) {
         await this.write(() => this.submitChild(child, childIds[k], {}, parent));
@@ -109,6 +115,11 @@ export class JobActorContext implements ActorContext {
       await this.deps.records.setProgress(this.deps.message.jobId, value);
       this.deps.events?.publish({ type: 'progress', value });
     });
+  }
+
+  private persistSteps(): Promise<void> {
+    const { job } = this.deps;
+    return this.write(() => job.updateData({ ...job.data, steps: this.journal.toJSON() }));
   }
 
   /** Runs one write of the run, unless the run is over; tracked until it settles. */

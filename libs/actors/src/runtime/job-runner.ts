@@ -7,6 +7,7 @@ import { JobEventsPublisher } from '@switchboard/streams';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { JobCancelledError, JobTimeoutError } from '../actor-errors';
 import { ActorRegistry } from '../actor-registry';
+import { CapabilityRegistry } from '../capabilities/capability-registry';
 import type { ActorMessage } from '../actor.types';
 import { ActiveJobs } from './active-jobs';
 import { AnswerJournal } from './answer-journal';
@@ -35,6 +36,7 @@ export class JobRunner {
     invocations: InvocationLog,
     events: JobEventsPublisher,
     private readonly answers: AnswerJournal,
+    private readonly capabilities: CapabilityRegistry,
   ) {
     this.endings = new RunEndings({ records, control, invocations, events, logger: this.logger });
   }
@@ -132,7 +134,7 @@ export class JobRunner {
       },
     });
     const answers = await this.answers.load(job);
-    const ctx = new JobActorContext({
+    const core = new JobActorContext({
       job,
       answers,
       slots: this.answers.slots(run.id),
@@ -145,7 +147,15 @@ export class JobRunner {
       work: run.work,
       events: this.endings.sink(run.id),
     });
-    run.ctx = ctx;
+    run.ctx = core;
+    const ctx = this.capabilities.attach(core, {
+      message,
+      llm: core.llm,
+      signal,
+      events: this.endings.sink(run.id),
+      steps: core.steps,
+      track: (work) => run.work.track(work),
+    });
     // The race lets an abort end the run even if a handler ignores the signal.
     const result = await Promise.race([
       this.registry.handlerFor(role).handle(message, ctx),
@@ -161,7 +171,7 @@ export class JobRunner {
     // A cancel seen by the 'active' write wins over a result that came meanwhile.
     const stop = stopReason(signal, undefined);
     if (stop) throw stop;
-    const usage = ctx.usage();
+    const usage = core.usage();
     // Refused when a cancel was accepted first: then the job ends cancelled, not completed.
     if (!(await this.records.markCompleted(run.id, checked.data, usage, run.attempt))) {
       throw new JobCancelledError();

@@ -3,7 +3,10 @@ import type { LlmResponse } from '@switchboard/llm';
 export type Step =
   | { kind: 'llm'; response: LlmResponse }
   | { kind: 'send'; jobId: string }
-  | { kind: 'spawn'; childIds: string[] };
+  | { kind: 'spawn'; childIds: string[] }
+  /** A side-effecting action run once (`DurableSteps.once`): started, then done. */
+  | { kind: 'once'; label: string; state: 'started' }
+  | { kind: 'once'; label: string; state: 'done'; value: unknown };
 
 /**
  * The results of an actor's steps, by position in call order. When a job runs again (after

@@ -50,9 +50,13 @@ export class MeteredLlm implements LlmClient {
   async *stream(request: LlmRequest): AsyncIterable<LlmStreamEvent> {
     const replayed = this.journal.replay('llm');
     if (replayed) {
-      this.add(replayed.response);
-      yield { type: 'delta', text: replayed.response.text };
-      yield { type: 'done', response: replayed.response };
+      const { response } = replayed;
+      this.add(response);
+      if (response.text) yield { type: 'delta', text: response.text };
+      for (const [index, call] of (response.toolCalls ?? []).entries()) {
+        yield { type: 'tool_call', index, id: call.id, name: call.name, arguments: call.arguments };
+      }
+      yield { type: 'done', response };
       return;
     }
     const position = this.journal.claim();
@@ -84,6 +88,11 @@ export class MeteredLlm implements LlmClient {
       case 'delta':
         events.token(event.text);
         return;
+      case 'tool_call': {
+        const { index, id, name, arguments: args } = event;
+        events.publish({ type: 'tool_call_delta', index, id, name, arguments: args });
+        return;
+      }
       case 'failover':
       case 'restart': {
         const { from, to, reason } = event;
