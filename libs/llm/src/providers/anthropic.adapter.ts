@@ -1,4 +1,11 @@
 import { Anthropic } from '@anthropic-ai/sdk';
+import {
+  anthropicMessages,
+  anthropicOutputConfig,
+  anthropicToolCalls,
+  anthropicToolChoice,
+  anthropicTools,
+} from './anthropic-messages';
 import { guardedStream } from './guarded-stream';
 import type {
   ProviderAdapter,
@@ -51,8 +58,10 @@ export class AnthropicAdapter implements ProviderAdapter {
       const text = message.content
         .map((block) => (block.type === 'text' ? block.text : ''))
         .join('');
+      const toolCalls = anthropicToolCalls(message.content);
       return {
         text,
+        ...(toolCalls.length > 0 ? { toolCalls } : {}),
         finishReason: finishReason(message.stop_reason),
         // Typed as always present; a compatible server that omits it costs nothing.
         usage: message.usage
@@ -87,17 +96,42 @@ export class AnthropicAdapter implements ProviderAdapter {
     let tokens: AnthropicTokens | null = null;
     let stopReason: Anthropic.StopReason | null = null;
     let complete = false;
+    // Content block index → 0-based tool call index, and whether its input arrived in pieces.
+    const toolBlocks = new Map<number, { index: number; input: unknown; streamed: boolean }>();
     for await (const event of stream) {
       switch (event.type) {
         case 'message_start':
           // Typed as always present, but a compatible server may leave usage out.
           tokens = event.message.usage ? { ...event.message.usage } : tokens;
           break;
-        case 'content_block_delta':
+        case 'content_block_start':
+          if (event.content_block.type === 'tool_use') {
+            const { id, name, input } = event.content_block;
+            const block = { index: toolBlocks.size, input, streamed: false };
+            toolBlocks.set(event.index, block);
+            yield { type: 'tool_call', index: block.index, id, name };
+          }
+          break;
+        case 'content_block_delta': {
           if (event.delta.type === 'text_delta' && event.delta.text) {
             yield { type: 'delta', text: event.delta.text };
           }
+          const block = toolBlocks.get(event.index);
+          if (block && event.delta.type === 'input_json_delta' && event.delta.partial_json) {
+            block.streamed = true;
+            yield { type: 'tool_call', index: block.index, arguments: event.delta.partial_json };
+          }
           break;
+        }
+        case 'content_block_stop': {
+          // A call without arguments may send no input pieces at all: its start had the input.
+          const block = toolBlocks.get(event.index);
+          if (block && !block.streamed) {
+            const args = JSON.stringify(block.input ?? {});
+            yield { type: 'tool_call', index: block.index, arguments: args };
+          }
+          break;
+        }
         case 'message_delta':
           // Delta counts are cumulative; a null one means "unchanged since message_start".
           if (event.usage) tokens = mergeTokens(tokens, event.usage);
@@ -105,9 +139,6 @@ export class AnthropicAdapter implements ProviderAdapter {
           break;
         case 'message_stop':
           complete = true;
-          break;
-        case 'content_block_start':
-        case 'content_block_stop':
           break;
       }
     }
@@ -121,23 +152,24 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private params(call: ProviderChatCall) {
-    const system = call.messages
-      .filter((m) => m.role === 'system')
-      .map((m) => m.content)
-      .join('\n\n');
-    const messages = call.messages.flatMap((m) =>
-      m.role === 'system' ? [] : [{ role: m.role, content: m.content }],
-    );
+    const { system, messages } = anthropicMessages(call.messages);
+    const tools = call.tools?.length ? call.tools : undefined;
+    const toolChoice = tools && anthropicToolChoice(call.toolChoice, call.parallelToolCalls);
+    const outputConfig = anthropicOutputConfig(call.responseFormat, this.name);
     return {
       model: call.model,
       max_tokens: call.maxTokens,
       messages,
       ...(system ? { system } : {}),
+      ...(tools ? { tools: anthropicTools(tools) } : {}),
+      ...(toolChoice ? { tool_choice: toolChoice } : {}),
+      ...(outputConfig ? { output_config: outputConfig } : {}),
     };
   }
 }
 
 function finishReason(reason: Anthropic.StopReason | null): FinishReason {
+  if (reason === 'tool_use') return 'tool_calls';
   // A full context window truncates the answer just as max_tokens does.
   return reason === 'max_tokens' || reason === 'model_context_window_exceeded' ? 'length' : 'stop';
 }

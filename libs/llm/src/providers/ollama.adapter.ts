@@ -1,5 +1,6 @@
 import { Ollama, type ChatRequest, type ChatResponse } from 'ollama';
 import { guardedStream } from './guarded-stream';
+import { ollamaFormat, ollamaMessages, ollamaToolCalls, ollamaTools } from './ollama-messages';
 import type {
   ProviderAdapter,
   ProviderChatCall,
@@ -47,9 +48,11 @@ export class OllamaAdapter implements ProviderAdapter {
         ...this.request(call),
         stream: false,
       });
+      const toolCalls = ollamaToolCalls(response.message?.tool_calls);
       return {
         text: response.message?.content ?? '',
-        finishReason: finishReason(response.done_reason),
+        ...(toolCalls.length > 0 ? { toolCalls } : {}),
+        finishReason: finishReason(response.done_reason, toolCalls.length > 0),
         usage: usageOf(response) ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 },
       };
     } catch (error) {
@@ -103,10 +106,15 @@ export class OllamaAdapter implements ProviderAdapter {
   ): AsyncGenerator<ProviderStreamChunk> {
     const stream = await this.client(signal, failed).chat({ ...this.request(call), stream: true });
     let last: ChatResponse | undefined;
+    let calls = 0;
     try {
       for await (const part of stream) {
         const text = part.message?.content;
         if (text) yield { type: 'delta', text };
+        // Ollama sends each tool call whole, in the chunk where the model finished it.
+        for (const toolCall of ollamaToolCalls(part.message?.tool_calls)) {
+          yield { type: 'tool_call', index: calls++, ...toolCall };
+        }
         if (part.done) last = part;
       }
     } catch (error) {
@@ -116,13 +124,18 @@ export class OllamaAdapter implements ProviderAdapter {
       throw error;
     }
     if (!last) throw streamEndedEarly(this.name);
-    yield { type: 'done', finishReason: finishReason(last.done_reason), usage: usageOf(last) };
+    const finish = finishReason(last.done_reason, calls > 0);
+    yield { type: 'done', finishReason: finish, usage: usageOf(last) };
   }
 
   private request(call: ProviderChatCall): ChatRequest {
+    const tools = call.tools?.length ? ollamaTools(call.tools, call.toolChoice) : undefined;
+    const format = ollamaFormat(call.responseFormat);
     return {
       model: call.model,
-      messages: call.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: ollamaMessages(call.messages, this.name),
+      ...(tools ? { tools } : {}),
+      ...(format === undefined ? {} : { format }),
       options: {
         num_predict: call.maxTokens,
         ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
@@ -150,8 +163,13 @@ function boundFetch(signal: AbortSignal, failed: FailedResponse): typeof fetch {
   };
 }
 
-function finishReason(reason: string | undefined): ProviderChatResult['finishReason'] {
-  return reason === 'length' ? 'length' : 'stop';
+/** Ollama says `stop` after tool calls too. */
+function finishReason(
+  reason: string | undefined,
+  calledTools: boolean,
+): ProviderChatResult['finishReason'] {
+  if (reason === 'length') return 'length';
+  return calledTools ? 'tool_calls' : 'stop';
 }
 
 /** Ollama omits zero counts; with both missing it reported no usage at all. */

@@ -1,5 +1,12 @@
 import { OpenAI } from 'openai';
 import { guardedStream } from './guarded-stream';
+import {
+  openAiMessages,
+  openAiResponseFormat,
+  openAiToolCalls,
+  openAiToolChoice,
+  openAiTools,
+} from './openai-messages';
 import type {
   ProviderAdapter,
   ProviderChatCall,
@@ -53,9 +60,11 @@ export class OpenAiAdapter implements ProviderAdapter {
         { signal: call.signal },
       );
       const choice = completion.choices[0];
+      const toolCalls = openAiToolCalls(choice?.message.tool_calls);
       return {
         text: choice?.message.content ?? '',
-        finishReason: finishReason(choice?.finish_reason),
+        ...(toolCalls ? { toolCalls } : {}),
+        finishReason: finishReason(choice?.finish_reason, toolCalls !== undefined),
         // Servers send usage in practice; one that omits it costs nothing rather than failing.
         usage: usageOf(completion.usage) ?? {
           inputTokens: 0,
@@ -111,13 +120,25 @@ export class OpenAiAdapter implements ProviderAdapter {
     );
     let finish: FinishReason | undefined;
     let usage: ProviderUsage | null = null;
+    let calledTools = false;
     // The usage chunk (empty `choices`) comes after the one with `finish_reason`.
     for await (const chunk of stream) {
       usage = usageOf(chunk.usage) ?? usage;
       const choice = chunk.choices?.[0];
       const text = choice?.delta?.content;
       if (text) yield { type: 'delta', text };
-      if (choice?.finish_reason) finish = finishReason(choice.finish_reason);
+      // Each piece names its call by index: parallel calls arrive interleaved.
+      for (const piece of choice?.delta?.tool_calls ?? []) {
+        calledTools = true;
+        yield {
+          type: 'tool_call',
+          index: piece.index,
+          ...(piece.id ? { id: piece.id } : {}),
+          ...(piece.function?.name ? { name: piece.function.name } : {}),
+          ...(piece.function?.arguments ? { arguments: piece.function.arguments } : {}),
+        };
+      }
+      if (choice?.finish_reason) finish = finishReason(choice.finish_reason, calledTools);
     }
     // The SDK ends quietly when the request is aborted; guardedStream then rethrows the reason.
     if (!finish) throw streamEndedEarly(this.name);
@@ -125,19 +146,33 @@ export class OpenAiAdapter implements ProviderAdapter {
   }
 
   private params(call: ProviderChatCall) {
+    const tools = call.tools?.length ? call.tools : undefined;
     return {
       model: call.model,
-      messages: call.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: openAiMessages(call.messages),
       ...(this.maxTokensKey === 'max_tokens'
         ? { max_tokens: call.maxTokens }
         : { max_completion_tokens: call.maxTokens }),
       ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
+      // tool_choice and parallel_tool_calls are refused without tools.
+      ...(tools ? { tools: openAiTools(tools) } : {}),
+      ...(tools && call.toolChoice ? { tool_choice: openAiToolChoice(call.toolChoice) } : {}),
+      ...(tools && call.parallelToolCalls !== undefined
+        ? { parallel_tool_calls: call.parallelToolCalls }
+        : {}),
+      ...(call.responseFormat && call.responseFormat.type !== 'text'
+        ? { response_format: openAiResponseFormat(call.responseFormat) }
+        : {}),
     };
   }
 }
 
-function finishReason(reason: string | null | undefined): FinishReason {
-  return reason === 'length' ? 'length' : 'stop';
+/** Some compatible servers say `stop` after tool calls; the calls are what count. */
+function finishReason(reason: string | null | undefined, calledTools: boolean): FinishReason {
+  if (reason === 'length') return 'length';
+  return reason === 'tool_calls' || reason === 'function_call' || calledTools
+    ? 'tool_calls'
+    : 'stop';
 }
 
 function usageOf(usage: OpenAI.CompletionUsage | null | undefined): ProviderUsage | null {
