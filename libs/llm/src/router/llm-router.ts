@@ -99,7 +99,8 @@ export class LlmRouter {
           this.providerCall(candidate, request, attempt.hold.maxTokens, attempt.signal),
         );
         // Some OpenAI-compatible servers send no usage: count it rather than log a free call.
-        const output = result.text + JSON.stringify(result.toolCalls ?? []);
+        const calls = result.toolCalls?.length ? JSON.stringify(result.toolCalls) : '';
+        const output = result.text + calls;
         const usage =
           result.usage.inputTokens + result.usage.outputTokens === 0 &&
           (result.text || result.toolCalls?.length)
