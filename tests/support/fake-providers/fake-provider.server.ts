@@ -9,6 +9,7 @@ import type {
   FakeKind,
   FakeOptions,
   FakeProviderServer,
+  FakeResponder,
   ReceivedRequest,
 } from './fake-provider.types';
 import { CallTracker, FakeStatsTracker, type FakeCall } from './fake-stats';
@@ -76,6 +77,9 @@ export async function startFakeProvider(
   const open = new Set<HttpExchange>();
   let queue: FakeBehaviour[] = [];
   let fallback = OK;
+  let responder: FakeResponder | undefined;
+  const next = (request: ReceivedRequest): FakeBehaviour =>
+    responder?.(request) ?? queue.shift() ?? fallback;
   let ids = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -111,7 +115,8 @@ export async function startFakeProvider(
     }
     if (route === 'health') return answerHealth(ctx, path, fallback);
 
-    received.push({ path, body, headers: req.headers });
+    const receivedRequest: ReceivedRequest = { path, body, headers: req.headers };
+    received.push(receivedRequest);
     call.prompt = promptOf(body);
     calls.push(call);
     if (route === 'chat') tracker.stats.chatRequests++;
@@ -121,7 +126,7 @@ export async function startFakeProvider(
       if (route === 'chat') {
         const request = protocol.readChat(body);
         request.inputTokens = Math.ceil(request.inputTokens * inputFactor);
-        const behaviour = queue.shift() ?? fallback;
+        const behaviour = next(receivedRequest);
         await answerChat(ctx, request, behaviour);
         call.completed =
           (behaviour.type === 'ok' || behaviour.type === 'delay-first-token') &&
@@ -132,7 +137,7 @@ export async function startFakeProvider(
       const codec = protocol.embed;
       if (!codec) throw new InvalidRequest(`${kind} has no embeddings API`);
       const request = codec.read(body);
-      return await answerEmbed(ctx, codec, request, queue.shift() ?? fallback);
+      return await answerEmbed(ctx, codec, request, next(receivedRequest));
     } catch (error) {
       if (!(error instanceof InvalidRequest)) throw error;
       exchange.sendJson(400, protocol.errorBody(400, error.message, 0));
@@ -161,10 +166,12 @@ export async function startFakeProvider(
     received,
     calls,
     script: (...behaviours) => void queue.push(...behaviours),
+    respond: (fn) => void (responder = fn),
     setDefault: (behaviour) => void (fallback = behaviour),
     reset() {
       queue = [];
       fallback = OK;
+      responder = undefined;
       received.length = 0;
       calls.length = 0;
       tracker.reset();

@@ -3,9 +3,19 @@ import type { FakeCall } from './fake-stats';
 
 export type FakeKind = 'openai' | 'anthropic' | 'ollama';
 
+/** A tool call the fake's model makes. */
+export interface FakeToolCall {
+  name: string;
+  /** An object (sent as its JSON), or a string sent as the raw arguments text (malformed JSON). */
+  arguments: unknown;
+  /** Made up (`call_…`, `toolu_…`) when absent; Ollama's wire has no ids. */
+  id?: string;
+}
+
 /**
- * What the fake does with one chat/embed request. Scripted behaviours are used in order, then
- * the default (`{ type: 'ok' }` unless `setDefault` changed it).
+ * What the fake does with one chat/embed request: the responder's answer when it gives one,
+ * else the scripted behaviours in order, then the default (`{ type: 'ok' }` unless
+ * `setDefault` changed it).
  */
 export type FakeBehaviour =
   /** A normal answer. `cachedInputTokens` is reported as prompt-cache hits (capped by the input). */
@@ -14,6 +24,13 @@ export type FakeBehaviour =
       cachedInputTokens?: number;
       omitUsage?: boolean;
       text?: string;
+      /**
+       * Tool calls after the text (no text by default when there are some); finish reason
+       * `tool_calls` (`tool_use`). Each costs `toolCallTokens` output tokens.
+       */
+      toolCalls?: FakeToolCall[];
+      /** Structured output: the answer text is `JSON.stringify(json)` (overrides `text`). */
+      json?: unknown;
       /** Answer in full whatever max_tokens says, as a misbehaving provider might. */
       ignoreMaxTokens?: boolean;
     }
@@ -56,6 +73,9 @@ export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
 }
 
+/** Picks a behaviour for one chat/embed request (see `respond`). */
+export type FakeResponder = (request: ReceivedRequest) => FakeBehaviour | undefined;
+
 export interface FakeProviderServer {
   readonly kind: FakeKind;
   /** What the SDK takes as baseURL/host: openai `${origin}/v1`, anthropic and ollama `${origin}`. */
@@ -71,6 +91,13 @@ export interface FakeProviderServer {
   readonly calls: FakeCall[];
   /** Behaviours for the next chat/embed requests, in order; when they run out, the default. */
   script(...behaviours: FakeBehaviour[]): void;
+  /**
+   * Chooses the behaviour from the request itself, before the script and the default: a
+   * responder that returns `undefined` leaves the request to them. Lets concurrent or
+   * multi-turn conversations be answered by what they sent (e.g. "a tool result is in the
+   * messages → answer in text"). `undefined` removes it; `reset` too.
+   */
+  respond(responder: FakeResponder | undefined): void;
   /**
    * Behaviour for every chat/embed request from now on (`{ type: 'status', status: 503 }` is a
    * provider that is down). Health endpoints follow it too when it is a status or a hang.

@@ -9,6 +9,10 @@
  * const client = new OpenAI({ baseURL: fake.url, apiKey: 'test', maxRetries: 0 });
  * fake.script({ type: 'rate-limit', retryAfterMs: 50 }, { type: 'ok', cachedInputTokens: 2 });
  * fake.setDefault({ type: 'status', status: 503 }); // down, health endpoints included
+ * fake.script({ type: 'ok', toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] });
+ * fake.script({ type: 'ok', json: { answer: 42 } }); // text '{"answer":42}'
+ * // Per request, before the script: e.g. answer in text once a tool result came back.
+ * fake.respond((req) => (JSON.stringify(req.body).includes('tool_call_id') ? { type: 'ok' } : undefined));
  * await fake.close();
  * ```
  *
@@ -22,12 +26,23 @@
  *
  * Token rules (deterministic):
  * - input tokens = whitespace-separated words over every message text (string contents and
- *   `text` parts; Anthropic's `system` and OpenAI/Ollama system messages included), at least
- *   1; for embeddings, words over all inputs, at least 1 per request;
+ *   `text` parts; Anthropic's `system` and OpenAI/Ollama system messages included; tool
+ *   results), plus for tool definitions their name, description and the words of their
+ *   parameter schema's JSON with `{ } [ ] : , "` read as spaces (`structuredText`), plus for
+ *   tool calls sent back their name and the words of their arguments the same way, plus 85
+ *   per image (image_url parts, image blocks, Ollama `images`), at least 1; response-format
+ *   schemas are not counted; for embeddings, words over all inputs, at least 1 per request;
  * - an answer is `tok1 tok2 … tokN` with N = `tokensPerResponse` (default 8), or the words of
  *   an ok behaviour's `text` joined by single spaces; streamed as one token per delta, the
  *   first bare and the next ones with a leading space, so the deltas concatenate to the
  *   non-stream text;
+ * - an ok behaviour's `toolCalls` follow the text (no text by default then), finish reason
+ *   `tool_calls` (Anthropic `tool_use`; Ollama says `stop`); each call costs 1 + the words of
+ *   its arguments' `structuredText` output tokens (`toolCallTokens`), counted in usage.
+ *   Streamed: OpenAI sends each call's id and name, then its arguments in 3 pieces, the calls'
+ *   pieces interleaved; Anthropic a tool_use block per call (start, input_json_delta pieces,
+ *   stop); Ollama all calls whole in one message chunk. A call's tokens count when its last
+ *   event is written. Arguments given as a string go out raw (malformed JSON tests);
  * - the answer is capped by `max_tokens`/`max_completion_tokens` (OpenAI, the smaller),
  *   `max_tokens` (Anthropic) or `options.num_predict` (Ollama, negative = no cap); finish
  *   reason `length` (`max_tokens` for Anthropic) when the cap cut it, else `stop` (`end_turn`);
@@ -41,12 +56,21 @@
  * - embeddings: 8 dimensions, a deterministic function of the text, values multiples of 1/256.
  */
 export { startFakeProvider } from './fake-provider.server';
-export { EMBEDDING_DIMENSIONS, countInputTokens, embeddingFor } from './token-rules';
+export {
+  EMBEDDING_DIMENSIONS,
+  IMAGE_TOKENS,
+  countInputTokens,
+  embeddingFor,
+  structuredText,
+  toolCallTokens,
+} from './token-rules';
 export type {
   FakeBehaviour,
   FakeKind,
   FakeOptions,
   FakeProviderServer,
+  FakeResponder,
   FakeStats,
+  FakeToolCall,
   ReceivedRequest,
 } from './fake-provider.types';

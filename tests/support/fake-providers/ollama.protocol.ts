@@ -1,5 +1,12 @@
-import { contentTexts, countInputTokens, embeddingFor, smallestLimit } from './token-rules';
-import { InvalidRequest, type ChatAnswer, type Route, type WireProtocol } from './wire-protocol';
+import { ollamaInput } from './request-texts';
+import { countInputTokens, embeddingFor, smallestLimit } from './token-rules';
+import {
+  InvalidRequest,
+  outputTokens,
+  type ChatAnswer,
+  type Route,
+  type WireProtocol,
+} from './wire-protocol';
 
 // Ollama's native API: /api/chat (NDJSON stream by default) and /api/embed.
 
@@ -25,7 +32,7 @@ const final = (a: ChatAnswer) => ({
     : {
         prompt_eval_count: a.inputTokens - a.cachedInputTokens,
         prompt_eval_duration: 1,
-        eval_count: a.tokens.length,
+        eval_count: outputTokens(a),
         eval_duration: 1,
       }),
 });
@@ -48,8 +55,18 @@ function modelInfo(name: string) {
   };
 }
 
+/**
+ * Ollama parses the model's arguments into an object and sends no call ids. Raw (malformed)
+ * arguments scripted as a string go out as that string, as a lenient server might pass them on.
+ */
+const toolCalls = (a: ChatAnswer) =>
+  a.toolCalls.map((call, index) => ({
+    function: { index, name: call.name, arguments: call.input },
+  }));
+
 export const ollamaProtocol: WireProtocol = {
   basePath: '',
+  toolCallIdPrefix: 'call_',
 
   route(method: string, path: string): Route | undefined {
     if (method === 'POST' && path === '/api/chat') return 'chat';
@@ -69,10 +86,10 @@ export const ollamaProtocol: WireProtocol = {
     if (typeof body?.model !== 'string' || body.model === '') {
       throw new InvalidRequest('model is required');
     }
-    const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
+    const input = ollamaInput(body);
     return {
       model: body.model,
-      inputTokens: countInputTokens(messages.flatMap((m) => contentTexts(m?.content))),
+      inputTokens: countInputTokens(input.texts, input.images),
       maxTokens: smallestLimit(body.options?.num_predict),
       // Ollama streams unless told not to.
       stream: body.stream !== false,
@@ -82,7 +99,11 @@ export const ollamaProtocol: WireProtocol = {
 
   chatBody: (a) => ({
     ...head(a),
-    message: { role: 'assistant', content: a.tokens.join('') },
+    message: {
+      role: 'assistant',
+      content: a.tokens.join(''),
+      ...(a.toolCalls.length ? { tool_calls: toolCalls(a) } : {}),
+    },
     ...final(a),
   }),
 
@@ -90,6 +111,20 @@ export const ollamaProtocol: WireProtocol = {
   streamOpen: () => [],
   streamToken: (a, token) =>
     line({ ...head(a), message: { role: 'assistant', content: token }, done: false }),
+  // Ollama sends the calls whole, together, in one message chunk.
+  streamToolCalls: (a) =>
+    a.toolCalls.length === 0
+      ? []
+      : [
+          {
+            data: line({
+              ...head(a),
+              message: { role: 'assistant', content: '', tool_calls: toolCalls(a) },
+              done: false,
+            }),
+            outputTokens: a.toolCalls.reduce((sum, call) => sum + call.tokens, 0),
+          },
+        ],
   streamClose: (a) => [
     line({ ...head(a), message: { role: 'assistant', content: '' }, ...final(a) }),
   ],

@@ -1,16 +1,14 @@
-import {
-  contentTexts,
-  countInputTokens,
-  embeddingFor,
-  smallestLimit,
-  type FinishReason,
-} from './token-rules';
+import { openaiInput } from './request-texts';
+import { countInputTokens, embeddingFor, smallestLimit, type FinishReason } from './token-rules';
 import {
   InvalidRequest,
+  outputTokens,
+  pieces,
   sse,
   type ChatAnswer,
   type EmbedRequestInfo,
   type Route,
+  type StreamEvent,
   type WireProtocol,
 } from './wire-protocol';
 
@@ -20,8 +18,8 @@ const OPENAI_CONTEXT_WINDOW = 128000;
 
 const usage = (a: ChatAnswer) => ({
   prompt_tokens: a.inputTokens,
-  completion_tokens: a.tokens.length,
-  total_tokens: a.inputTokens + a.tokens.length,
+  completion_tokens: outputTokens(a),
+  total_tokens: a.inputTokens + outputTokens(a),
   prompt_tokens_details: { cached_tokens: a.cachedInputTokens, audio_tokens: 0 },
   completion_tokens_details: {
     reasoning_tokens: 0,
@@ -77,8 +75,70 @@ function errorFor(status: number, inputTokens: number) {
   );
 }
 
+/** A message with tool calls has null content when it has no text, as the API sends it. */
+function message(a: ChatAnswer) {
+  const text = a.tokens.join('');
+  if (a.toolCalls.length === 0) {
+    return { role: 'assistant', content: text, refusal: null, annotations: [] };
+  }
+  return {
+    role: 'assistant',
+    content: text === '' ? null : text,
+    refusal: null,
+    annotations: [],
+    tool_calls: a.toolCalls.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: call.arguments },
+    })),
+  };
+}
+
+/**
+ * Each call's id and name with empty arguments, then the arguments in pieces, the calls'
+ * pieces interleaved (as parallel calls arrive); a call's tokens count with its last piece.
+ */
+function toolCallEvents(a: ChatAnswer): StreamEvent[] {
+  const delta = (index: number, fields: object) =>
+    sse(chunk(a, { tool_calls: [{ index, ...fields }] }));
+  const events: StreamEvent[] = a.toolCalls.map((call, index) => ({
+    data: delta(index, {
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: '' },
+    }),
+    outputTokens: 0,
+  }));
+  const split = a.toolCalls.map((call) => pieces(call.arguments));
+  const rounds = Math.max(0, ...split.map((p) => p.length));
+  for (let round = 0; round < rounds; round++) {
+    split.forEach((parts, index) => {
+      if (round >= parts.length) return;
+      events.push({
+        data: delta(index, { function: { arguments: parts[round] } }),
+        outputTokens: round === parts.length - 1 ? a.toolCalls[index].tokens : 0,
+      });
+    });
+  }
+  // A call with empty arguments text has no pieces: its tokens count with its first event.
+  split.forEach((parts, index) => {
+    if (parts.length === 0) events[index].outputTokens = a.toolCalls[index].tokens;
+  });
+  return events;
+}
+
+/** Tool messages must name the call they answer. */
+function checkToolMessages(messages: any[]): void {
+  for (const m of messages) {
+    if (m?.role === 'tool' && typeof m.tool_call_id !== 'string') {
+      throw new InvalidRequest("messages: 'tool_call_id' is a required property of tool messages");
+    }
+  }
+}
+
 export const openaiProtocol: WireProtocol = {
   basePath: '/v1',
+  toolCallIdPrefix: 'call_',
 
   route(method: string, path: string): Route | undefined {
     if (method === 'POST' && path === '/v1/chat/completions') return 'chat';
@@ -95,9 +155,11 @@ export const openaiProtocol: WireProtocol = {
   readChat(body: any) {
     if (!Array.isArray(body?.messages))
       throw new InvalidRequest("'messages' is a required property");
+    checkToolMessages(body.messages);
+    const input = openaiInput(body);
     return {
       model: String(body.model ?? ''),
-      inputTokens: countInputTokens(body.messages.flatMap((m: any) => contentTexts(m?.content))),
+      inputTokens: countInputTokens(input.texts, input.images),
       maxTokens: smallestLimit(body.max_tokens, body.max_completion_tokens),
       stream: body.stream === true,
       streamUsage: body.stream_options?.include_usage === true,
@@ -113,7 +175,7 @@ export const openaiProtocol: WireProtocol = {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: a.tokens.join(''), refusal: null, annotations: [] },
+        message: message(a),
         logprobs: null,
         finish_reason: a.finish,
       },
@@ -124,6 +186,7 @@ export const openaiProtocol: WireProtocol = {
   streamContentType: 'text/event-stream',
   streamOpen: (a) => [sse(chunk(a, { role: 'assistant', content: '', refusal: null }))],
   streamToken: (a, token) => sse(chunk(a, { content: token })),
+  streamToolCalls: toolCallEvents,
   streamClose: (a) => [
     sse(chunk(a, {}, a.finish)),
     ...(a.streamUsage && !a.omitUsage

@@ -34,6 +34,11 @@ export async function writeStream(ctx: AnswerContext, a: ChatAnswer, plan: Strea
 
   if (plan.ending === 'cut') return exchange.cut();
   if (plan.ending === 'complete') {
+    for (const event of protocol.streamToolCalls(a)) {
+      await nextTurn();
+      if (!(await exchange.write(event.data))) return;
+      if (event.outputTokens > 0) tracker.countOutput(event.outputTokens);
+    }
     for (const event of protocol.streamClose(a)) if (!(await exchange.write(event))) return;
   }
   exchange.end();

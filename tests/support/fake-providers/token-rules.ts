@@ -1,6 +1,6 @@
 // The fakes' deterministic token arithmetic: tests compare adapter-reported usage to it.
 
-export type FinishReason = 'stop' | 'length';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 export interface PlannedAnswer {
   /** Content tokens in order; their concatenation is the whole answer text. */
@@ -10,12 +10,30 @@ export interface PlannedAnswer {
 
 const words = (text: string): string[] => text.split(/\s+/).filter((word) => word.length > 0);
 
-/** Input tokens: whitespace-separated words over all texts, at least 1. */
-export function countInputTokens(texts: readonly string[]): number {
+/** What one image costs as input, whatever its size (OpenAI's low-detail price). */
+export const IMAGE_TOKENS = 85;
+
+/** Input tokens: whitespace-separated words over all texts, plus `images` × 85, at least 1. */
+export function countInputTokens(texts: readonly string[], images = 0): number {
   return Math.max(
     1,
-    texts.reduce((sum, text) => sum + words(text).length, 0),
+    texts.reduce((sum, text) => sum + words(text).length, IMAGE_TOKENS * images),
   );
+}
+
+/**
+ * Structured values (tool schemas, tool call arguments) as countable text: JSON with its
+ * punctuation (`{ } [ ] : , "`) turned into spaces, so `{"city":"Paris"}` is 2 words. A string
+ * is taken as JSON text already (raw, possibly malformed, arguments).
+ */
+export function structuredText(value: unknown): string {
+  const json = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  return json.replace(/[{}[\]:,"]/g, ' ');
+}
+
+/** Output tokens of one tool call: its name, plus the words of its arguments' JSON text. */
+export function toolCallTokens(name: string, args: string): number {
+  return Math.max(1, words(name).length) + words(structuredText(args)).length;
 }
 
 /**
