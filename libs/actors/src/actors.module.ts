@@ -12,6 +12,7 @@ import { ReviewerActor } from './roles/reviewer.actor';
 import { CapabilityRegistry } from './capabilities/capability-registry';
 import { AnswerJournal } from './runtime/answer-journal';
 import { JobRunner } from './runtime/job-runner';
+import { JobStepsRepository } from './runtime/job-steps.repository';
 
 export const ROLE_ACTORS = [
   ChatActor,
@@ -26,7 +27,14 @@ export const ROLE_ACTORS = [
 /** The actor runtime and the role actors. Needs the queue and persistence modules. */
 @Module({
   imports: [DiscoveryModule, LlmModule],
-  providers: [ActorRegistry, CapabilityRegistry, JobRunner, AnswerJournal, ...ROLE_ACTORS],
+  providers: [
+    ActorRegistry,
+    CapabilityRegistry,
+    JobRunner,
+    AnswerJournal,
+    JobStepsRepository,
+    ...ROLE_ACTORS,
+  ],
   exports: [JobRunner, ActorRegistry],
 })
 export class ActorsModule {}

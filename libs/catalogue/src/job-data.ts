@@ -37,7 +37,11 @@ export interface JobData<R extends Role = Role> {
   traceId?: string;
   input?: JobInput<R>;
   inputRef?: true;
-  /** Durable results of the actor's earlier steps, replayed when a parent resumes. */
+  /**
+   * Never written any more: a job's steps are rows of `job_steps` (the actors lib), so the
+   * payload does not grow with them. Still read, and replayed, for jobs enqueued by a version
+   * that kept its steps here.
+   */
   steps?: unknown[];
 }
 

@@ -6,6 +6,7 @@ import { AuditLogEntity } from './entities/audit-log.entity';
 import { BudgetAlertEntity } from './entities/budget-alert.entity';
 import { BudgetPoolEntity } from './entities/budget-pool.entity';
 import { JobEntity } from './entities/job.entity';
+import { JobStepEntity } from './entities/job-step.entity';
 import { LlmInvocationEntity } from './entities/llm-invocation.entity';
 import { TenantEntity } from './entities/tenant.entity';
 
@@ -17,6 +18,7 @@ export const ENTITIES = [
   LlmInvocationEntity,
   BudgetPoolEntity,
   BudgetAlertEntity,
+  JobStepEntity,
 ];
 
 /**

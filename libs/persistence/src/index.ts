@@ -18,5 +18,6 @@ export { AuditLogEntity } from './entities/audit-log.entity';
 export { LlmInvocationEntity } from './entities/llm-invocation.entity';
 export { BudgetPoolEntity } from './entities/budget-pool.entity';
 export { BudgetAlertEntity } from './entities/budget-alert.entity';
+export { JobStepEntity } from './entities/job-step.entity';
 export { InvocationsRepository } from './invocations.repository';
 export type { InvocationCallKind, InvocationOutcome, InvocationRow } from './invocation-row';

@@ -5,6 +5,7 @@ import type { AnswerSlot, LlmResponse } from '@switchboard/llm';
 import { REDIS_CLIENT } from '@switchboard/redis';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ranBefore } from './ran-before';
 import type { Step } from './step-journal';
 
 const POSITION = /^(0|[1-9][0-9]*)$/;
@@ -34,8 +35,7 @@ export class AnswerJournal {
    */
   async load(job: Job<JobData>): Promise<Map<number, Step>> {
     const answers = new Map<number, Step>();
-    const ranBefore = job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0;
-    if (!ranBefore) return answers;
+    if (!ranBefore(job)) return answers;
     const fields = await this.redis.hgetall(this.key(job.id as string));
     for (const [field, value] of Object.entries(fields)) {
       // Only what `slots` writes (String(position)): Number() would also take '', ' 1', '0x1'.

@@ -22,6 +22,7 @@ import type {
 import { deterministicUuid } from './deterministic-id';
 import type { InFlightWork } from './in-flight-work';
 import type { DurableSteps } from '../capabilities/capability.types';
+import type { DurableStep, JobStepsRepository } from './job-steps.repository';
 import { JournaledSteps } from './journaled-steps';
 import { StepJournal, type Step } from './step-journal';
 import { MeteredLlm, type JobEventSink } from './usage-meter';
@@ -34,6 +35,10 @@ export interface ContextDeps {
   signal: AbortSignal;
   submission: JobSubmissionService;
   records: JobRecordsRepository;
+  /** Where each send, spawn and once step is written, one row per step. */
+  stepRows: JobStepsRepository;
+  /** Steps earlier runs wrote there, by position (none on a first run). */
+  recorded?: ReadonlyMap<number, Step>;
   /** The run's writes and calls in flight; the runner waits for them after an abort. */
   work: InFlightWork;
   /** The job's event stream: tokens and news from the LLM, and progress. */
@@ -59,10 +64,14 @@ export class JobActorContext implements Omit<ActorContext, keyof ActorCapabiliti
   released = false;
 
   constructor(private readonly deps: ContextDeps) {
-    this.journal = new StepJournal((deps.job.data.steps ?? []) as (Step | null)[], deps.answers);
+    // A job enqueued when the journal lived in its payload still replays those steps.
+    const legacy = (deps.job.data.steps ?? []) as (Step | null)[];
+    this.journal = new StepJournal(legacy, deps.recorded, deps.answers);
     this.llm = new MeteredLlm(deps.llm, this.journal, deps.events, deps.slots);
     this.signal = deps.signal;
-    this.steps = new JournaledSteps(this.journal, () => this.persistSteps());
+    this.steps = new JournaledSteps(this.journal, (position, step) =>
+      this.persistStep(position, step),
+    );
   }
 
   usage(): Usage {
@@ -77,11 +86,16 @@ export class JobActorContext implements Omit<ActorContext, keyof ActorCapabiliti
     this.refuseIfOver();
     const replayed = this.journal.replay('send');
     if (replayed) return { jobId: replayed.jobId };
-    const jobId = this.childId(this.journal.position, 0);
+    // Claimed first, so sends made concurrently keep the positions (and ids) of call order.
+    const position = this.journal.claim();
+    const jobId = this.childId(position, 0);
     await this.write(() =>
       this.submitChild({ role, input, tier: opts.tier } as ChildSpec, jobId, opts),
     );
-    this.journal.record({ kind: 'send', jobId });
+    const step = { kind: 'send', jobId } as const;
+    this.journal.fill(position, step);
+    // Lost if the run dies first: the replay submits the same id again, which is idempotent.
+    await this.persistStep(position, step);
     return { jobId };
   }
 
@@ -93,8 +107,9 @@ export class JobActorContext implements Omit<ActorContext, keyof ActorCapabiliti
       const position = this.journal.position;
       const childIds = children.map((_, k) => this.childId(position, k));
       // Journal first: if we crash after submitting, the replay finds the same child ids.
-      this.journal.record({ kind: 'spawn', childIds });
-      await this.persistSteps();
+      const step = { kind: 'spawn', childIds } as const;
+      this.journal.record(step);
+      await this.persistStep(position, step);
       const parent = { id: job.id as string, queue: job.queueQualifiedName };
       for (const [k, child] of children.entries()) {
         await this.write(() => this.submitChild(child, childIds[k], {}, parent));
@@ -117,9 +132,10 @@ export class JobActorContext implements Omit<ActorContext, keyof ActorCapabiliti
     });
   }
 
-  private persistSteps(): Promise<void> {
-    const { job } = this.deps;
-    return this.write(() => job.updateData({ ...job.data, steps: this.journal.toJSON() }));
+  /** One row per step (the job's payload never grows with its steps). */
+  private persistStep(position: number, step: DurableStep): Promise<void> {
+    const jobId = this.deps.message.jobId;
+    return this.write(() => this.deps.stepRows.save(jobId, position, step));
   }
 
   /** Runs one write of the run, unless the run is over; tracked until it settles. */

@@ -14,6 +14,8 @@ import { AnswerJournal } from './answer-journal';
 import { GuardedLlm } from './guarded-llm';
 import { InFlightWork } from './in-flight-work';
 import { JobActorContext } from './job-actor-context';
+import { JobStepsRepository } from './job-steps.repository';
+import { ranBefore } from './ran-before';
 import { RunEndings, stopReason, type RunState } from './run-endings';
 
 /**
@@ -37,6 +39,7 @@ export class JobRunner {
     events: JobEventsPublisher,
     private readonly answers: AnswerJournal,
     private readonly capabilities: CapabilityRegistry,
+    private readonly stepRows: JobStepsRepository,
   ) {
     this.endings = new RunEndings({ records, control, invocations, events, logger: this.logger });
   }
@@ -133,10 +136,17 @@ export class JobRunner {
         apiKeyId: apiKeyId ?? null,
       },
     });
-    const answers = await this.answers.load(job);
+    // Steps of earlier runs: answers from Redis, the other steps from Postgres (read only by a
+    // job that ran before, like the answers).
+    const [answers, recorded] = await Promise.all([
+      this.answers.load(job),
+      ranBefore(job) ? this.stepRows.load(run.id) : undefined,
+    ]);
     const core = new JobActorContext({
       job,
       answers,
+      recorded,
+      stepRows: this.stepRows,
       slots: this.answers.slots(run.id),
       token: run.token,
       message,

@@ -1,15 +1,16 @@
 import type { DurableSteps } from '../capabilities/capability.types';
+import type { DurableStep } from './job-steps.repository';
 import type { StepJournal } from './step-journal';
 
 /**
  * `DurableSteps` over the job's step journal: the step is recorded as started before the work
- * runs and as done with its value after, each time persisted before going on.
+ * runs and as done with its value after, each time written durably before going on.
  */
 export class JournaledSteps implements DurableSteps {
   constructor(
     private readonly journal: StepJournal,
-    /** Makes the journal's current state durable. */
-    private readonly persist: () => Promise<void>,
+    /** Makes one step durable at its position (a started step is later replaced by done). */
+    private readonly persist: (position: number, step: DurableStep) => Promise<void>,
   ) {}
 
   async once<T>(
@@ -25,11 +26,13 @@ export class JournaledSteps implements DurableSteps {
       }
       return replayed.state === 'done' ? { value: replayed.value as T } : { interrupted: true };
     }
-    const position = this.journal.record({ kind: 'once', label, state: 'started' });
-    await this.persist();
+    const started = { kind: 'once', label, state: 'started' } as const;
+    const position = this.journal.record(started);
+    await this.persist(position, started);
     const value = await work();
-    this.journal.fill(position, { kind: 'once', label, state: 'done', value });
-    await this.persist();
+    const done = { kind: 'once', label, state: 'done', value } as const;
+    this.journal.fill(position, done);
+    await this.persist(position, done);
     return { value };
   }
 }

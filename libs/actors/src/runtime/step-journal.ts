@@ -11,17 +11,25 @@ export type Step =
 /**
  * The results of an actor's steps, by position in call order. When a job runs again (after
  * its children, a retry, or a crash) the handler runs from the top and steps already done
- * return their recorded results. Positions may have gaps: a step recorded in one place (an
- * LLM answer journaled in Redis) need not be recorded in another (the job's data).
+ * return their recorded results. Steps are kept in more than one place (send, spawn and once
+ * in Postgres, LLM answers in Redis), so positions may have gaps in each.
  */
 export class StepJournal {
   private next = 0;
   private readonly steps = new Map<number, Step>();
 
-  /** `recorded`: the job's data (array, nulls for gaps); `more`: steps kept elsewhere. */
-  constructor(recorded: readonly (Step | null)[] = [], more?: ReadonlyMap<number, Step>) {
+  /**
+   * `recorded`: an array, nulls for gaps (the job's data, for jobs enqueued when the journal
+   * lived there); `more`: steps kept elsewhere, by position. At a position the first wins.
+   */
+  constructor(
+    recorded: readonly (Step | null)[] = [],
+    ...more: (ReadonlyMap<number, Step> | undefined)[]
+  ) {
     recorded.forEach((step, i) => step && this.steps.set(i, step));
-    more?.forEach((step, i) => this.steps.has(i) || this.steps.set(i, step));
+    for (const source of more) {
+      source?.forEach((step, i) => this.steps.has(i) || this.steps.set(i, step));
+    }
   }
 
   /** The recorded step at the current position, if this is a replay, else undefined. */
