@@ -63,6 +63,28 @@ describe('StepJournal with gaps', () => {
     ]);
   });
 
+  it('merges the payload (old jobs), the step rows and the answers, the first source winning', () => {
+    const spawn: Step = { kind: 'spawn', childIds: ['c'] };
+    const started: Step = { kind: 'once', label: 'pay', state: 'started' };
+    const rows = new Map<number, Step>([
+      [0, { kind: 'send', jobId: 'shadowed' }],
+      [2, started],
+      [4, spawn],
+    ]);
+    const answers = new Map<number, Step>([
+      [1, answer('one')],
+      [2, answer('shadowed')],
+    ]);
+    const journal = new StepJournal([send], rows, undefined, answers);
+    expect(journal.toJSON()).toEqual([send, answer('one'), started, null, spawn]);
+    expect(journal.replay('send')).toEqual(send);
+    expect(journal.replay('llm')).toEqual(answer('one'));
+    expect(journal.replay('once')).toEqual(started);
+    expect(journal.replay('send')).toBeUndefined(); // the gap: this step runs again
+    expect(journal.claim()).toBe(3);
+    expect(journal.replay('spawn')).toEqual(spawn);
+  });
+
   it('keeps the call order of concurrent calls, whichever answers first', () => {
     const journal = new StepJournal();
     const first = journal.claim();
