@@ -344,6 +344,49 @@ describe('LLM router', () => {
     expect(embedKit.sink.summary()).toEqual(['c/embed-small:ok']);
   });
 
+  it('passes over embedding models whose provider has no embeddings API, and fails over', async () => {
+    const embedKit = buildRouter(redis, `${env.env.QUEUE_PREFIX}:embed-failover`, {
+      providers: [fakeProvider('b', b), fakeProvider('c', c), fakeProvider('local', local)],
+      models: [
+        fakeModel('b', 'b-embed', [1], { capabilities: ['embeddings'], priority: 1 }),
+        fakeModel('c', 'c-embed', [1], { capabilities: ['embeddings'], priority: 2 }),
+        fakeModel('local', 'l-embed', [1], { capabilities: ['embeddings'], priority: 3 }),
+      ],
+    });
+    c.script({ type: 'status', status: 503 });
+    const result = await embedKit.router.embed({ input: ['one two'] }, tier1);
+    expect(result.provider).toBe('local');
+    // Anthropic has no embeddings: never asked, never logged, not counted as an attempt.
+    expect(b.stats.embedRequests).toBe(0);
+    expect(embedKit.sink.summary()).toEqual(['c/c-embed:failed_over', 'local/l-embed:ok']);
+    expect(embedKit.sink.rows.map((r) => [r.callKind, r.attempt])).toEqual([
+      ['embed', 1],
+      ['embed', 2],
+    ]);
+  });
+
+  it('says a restart drops text only when the broken attempt delivered only text', async () => {
+    a.script({ type: 'end-early', afterTokens: 2 });
+    const events = await collect({ ...tier1, streamFailover: 'restart' });
+    expect(events.find((e) => e.type === 'restart')).toMatchObject({
+      discard: { text: true, toolCalls: false },
+    });
+  });
+
+  it('logs and settles the next attempt when the consumer leaves at a failover notice', async () => {
+    a.script({ type: 'status', status: 503 });
+    const seen: LlmStreamEvent[] = [];
+    for await (const event of kit.router.stream({ messages, maxTokens: 8 }, tier1)) {
+      seen.push(event);
+      break;
+    }
+    expect(seen).toEqual([expect.objectContaining({ type: 'failover', to: 'b/b-model' })]);
+    // b was admitted (gate, budget) but never asked: its attempt ends as stopped, unpaid.
+    expect(b.stats.chatRequests).toBe(0);
+    expect(kit.sink.summary()).toEqual(['a/a-model:failed_over', 'b/b-model:stopped']);
+    expect(kit.sink.rows[1]).toMatchObject({ outputTokens: 0, costMicros: 0 });
+  });
+
   it('maps errors to ProviderError kinds on every provider', async () => {
     b.script({ type: 'status', status: 404 });
     const onlyB = buildRouter(redis, `${env.env.QUEUE_PREFIX}:b`, {

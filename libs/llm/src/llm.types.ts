@@ -96,15 +96,23 @@ export interface EmbedResponse {
 }
 
 /**
- * A streamed call: deltas, then `done`. `restart` means the provider broke after text was
- * delivered and the job's policy is `restart`: drop the text so far; the next provider
- * starts again from the beginning.
+ * A streamed call: deltas, then `done`. `restart` means the provider broke after output was
+ * delivered and the job's policy is `restart`: drop the text and the tool-call pieces so far
+ * (`discard` says which the broken attempt delivered); the next provider starts again from
+ * the beginning.
  */
 export type LlmStreamEvent =
   | { type: 'delta'; text: string }
   /** A piece of a tool call (the whole calls are in the `done` response). */
   | ({ type: 'tool_call' } & ToolCallDelta)
-  | { type: 'restart'; from: string; to: string; reason: string }
+  | {
+      type: 'restart';
+      from: string;
+      to: string;
+      reason: string;
+      /** What the broken attempt delivered, to drop (always set by the router). */
+      discard?: { text: boolean; toolCalls: boolean };
+    }
   /** Informational: a provider failed before any text; the next one answers instead. */
   | { type: 'failover'; from: string; to: string; reason: string }
   /** Informational: the budget could not cover max_tokens, so it was lowered to fit. */

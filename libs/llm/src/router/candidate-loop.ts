@@ -23,6 +23,8 @@ export interface AttemptRun<T, E> {
   run(): AsyncGenerator<E, T, undefined>;
   /** After a failure: what the attempt used (paid for), and whether output reached the caller. */
   spent(): { usage: ProviderUsage; interrupted?: boolean };
+  /** After a failover verdict, before the next candidate; may throw to end the call. */
+  failedOver?(error: unknown): void;
   /** Runs last, however the attempt ended (a stream logs one its consumer stopped reading). */
   close?(failed: boolean): Promise<void>;
 }
@@ -40,8 +42,6 @@ export interface CandidateCall<T, E> {
   usable?(candidate: Candidate): boolean;
   /** One attempt on a candidate the gate and the budget admitted. */
   open(attempt: Attempt): AttemptRun<T, E>;
-  /** After a failover verdict, before the next candidate; may throw to end the call. */
-  failedOver?(attempt: Attempt, error: unknown, interrupted: boolean): void;
   /** The error when no candidate served; by default a budget refusal or the providers'. */
   exhausted?(state: CallState): Error | undefined;
 }
@@ -73,7 +73,7 @@ export async function* runCandidates<T, E>(
       const verdict = await attempt.failed(error, { more, tried: state.tried, usage, interrupted });
       if (verdict !== 'failover') throw verdict === 'cancelled' ? attempt.signal.reason : error;
       state.lastError = error;
-      call.failedOver?.(attempt, error, interrupted ?? false);
+      run.failedOver?.(error);
     } finally {
       attempt.dispose();
       await run.close?.(failed);

@@ -17,6 +17,13 @@ import { StopMatcher } from './stop-matcher';
 
 type Events<T = void> = AsyncGenerator<LlmStreamEvent, T, undefined>;
 
+/** A broken attempt: its provider, why, and what it had delivered. */
+interface BrokenAttempt {
+  provider: string;
+  reason: string;
+  delivered: { text: boolean; toolCalls: boolean };
+}
+
 /**
  * A streamed call. Between attempts it tells the caller what happened: `failover` when a
  * provider failed before any output, `restart` when output had reached the caller and the
@@ -24,8 +31,8 @@ type Events<T = void> = AsyncGenerator<LlmStreamEvent, T, undefined>;
  */
 export class StreamCall implements CandidateCall<void, LlmStreamEvent> {
   readonly kind = 'stream';
-  private restartFrom?: { provider: string; reason: string };
-  private failedFrom?: { provider: string; reason: string };
+  private restartFrom?: BrokenAttempt;
+  private failedFrom?: BrokenAttempt;
 
   constructor(
     readonly adapters: ReadonlyMap<string, ProviderAdapter>,
@@ -44,12 +51,8 @@ export class StreamCall implements CandidateCall<void, LlmStreamEvent> {
   async *notices(attempt: Attempt): Events {
     const to = attempt.candidate.model.key;
     if (this.restartFrom) {
-      yield {
-        type: 'restart',
-        from: this.restartFrom.provider,
-        to,
-        reason: this.restartFrom.reason,
-      };
+      const { provider: from, reason, delivered: discard } = this.restartFrom;
+      yield { type: 'restart', from, to, reason, discard };
       this.restartFrom = undefined;
     } else if (this.failedFrom) {
       yield {
@@ -66,16 +69,17 @@ export class StreamCall implements CandidateCall<void, LlmStreamEvent> {
     }
   }
 
-  failedOver(attempt: Attempt, error: unknown, interrupted: boolean): void {
-    const from = { provider: attempt.candidate.model.key, reason: (error as Error).message };
-    if (!interrupted) {
-      this.failedFrom = from;
+  /** After a failover verdict: a failover notice, a restart, or (policy `fail`) the end. */
+  brokeOff(broken: BrokenAttempt, error: unknown): void {
+    const { text, toolCalls } = broken.delivered;
+    if (!text && !toolCalls) {
+      this.failedFrom = broken;
       return;
     }
     if ((this.routing.streamFailover ?? 'fail') === 'fail') {
-      throw new StreamInterruptedError(from.provider, error);
+      throw new StreamInterruptedError(broken.provider, error);
     }
-    this.restartFrom = from;
+    this.restartFrom = broken;
   }
 
   /** Output reached the caller and no later provider started again: the stream broke. */
@@ -91,6 +95,8 @@ class StreamAttempt implements AttemptRun<void, LlmStreamEvent> {
   /** Chunks received: about one token each, our own count when the provider sends none. */
   private chunks = 0;
   private ended = false;
+  /** The provider was asked (a consumer can also leave at a notice before that). */
+  private requested = false;
   private readonly calls = new ToolCallAssembler();
   private readonly stop: StopMatcher | undefined;
 
@@ -109,6 +115,7 @@ class StreamAttempt implements AttemptRun<void, LlmStreamEvent> {
     const chunks = adapterFor(call.adapters, candidate).stream(
       providerCall(candidate, call.request, attempt.hold.maxTokens, attempt.signal),
     );
+    this.requested = true;
     for await (const chunk of chunks) {
       attempt.deadline.touch();
       if (chunk.type === 'done') return yield* this.finish(chunk);
@@ -127,15 +134,23 @@ class StreamAttempt implements AttemptRun<void, LlmStreamEvent> {
     };
   }
 
+  failedOver(error: unknown): void {
+    const delivered = { text: this.text.length > 0, toolCalls: this.calls.size > 0 };
+    const provider = this.attempt.candidate.model.key;
+    this.call.brokeOff({ provider, reason: (error as Error).message, delivered }, error);
+  }
+
   /** The consumer stopped reading (early stop): the request is aborted; log what it used. */
   async close(failed: boolean): Promise<void> {
-    if (!this.ended && !failed) await this.attempt.stopped(this.counted(), 'stopped');
+    if (this.ended || failed) return;
+    await this.attempt.stopped(this.requested ? this.counted() : NO_USAGE, 'stopped');
   }
 
   /** A piece of a tool call: about one token, output like text. Returns true when it ended the stream. */
   private async *toolCall(
     piece: Extract<ProviderStreamChunk, { type: 'tool_call' }>,
   ): Events<boolean> {
+    if (this.spentOut()) return yield* this.cutOff();
     this.attempt.record.markFirstToken();
     this.chunks++;
     this.calls.push(piece);
@@ -145,9 +160,7 @@ class StreamAttempt implements AttemptRun<void, LlmStreamEvent> {
 
   /** A piece of text; returns true when it ended the stream (a stop condition, the budget). */
   private async *delta(piece: string): Events<boolean> {
-    if (this.attempt.hold.reservation !== null && this.chunks >= this.attempt.hold.maxTokens) {
-      return yield* this.cutOff();
-    }
+    if (this.spentOut()) return yield* this.cutOff();
     this.attempt.record.markFirstToken();
     this.chunks++;
     const shown = this.stop ? this.stop.push(piece) : piece;
@@ -163,9 +176,15 @@ class StreamAttempt implements AttemptRun<void, LlmStreamEvent> {
     return true;
   }
 
+  /** The reservation's output is used up (a call outside any budget has no limit here). */
+  private spentOut(): boolean {
+    return this.attempt.hold.reservation !== null && this.chunks >= this.attempt.hold.maxTokens;
+  }
+
   /**
    * The reservation is spent and the provider goes on: stop it (the token it already sent is
-   * paid for, not shown) and end the stream as cut off.
+   * paid for, not shown) and end the stream as cut off. The answer keeps the text so far but
+   * no tool calls: a call whose arguments were cut is not one to run.
    */
   private async *cutOff(): Events<boolean> {
     this.ended = true;
