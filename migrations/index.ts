@@ -7,6 +7,7 @@ import { Budgets1764000000000 } from './1764000000000-budgets';
 import { JobTimeout1764100000000 } from './1764100000000-job-timeout';
 import { InvocationIds1764200000000 } from './1764200000000-invocation-ids';
 import { BudgetPoolCreatorKey1764300000000 } from './1764300000000-budget-pool-creator-key';
+import { ToolInvocations1764400000000 } from './1764400000000-tool-invocations';
 import { JobSteps1764600000000 } from './1764600000000-job-steps';
 
 export const MIGRATIONS = [
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   JobTimeout1764100000000,
   InvocationIds1764200000000,
   BudgetPoolCreatorKey1764300000000,
+  ToolInvocations1764400000000,
   JobSteps1764600000000,
 ];

@@ -10,6 +10,8 @@ export interface ActorMessage<R extends Role> {
   tier: Tier;
   privacy: boolean;
   input: JobInput<R>;
+  /** Tool-name patterns the job narrowed its role's tool allowlist to (absent: the whole list). */
+  allowedTools?: readonly string[];
   /** 1 on the first attempt. */
   attempt: number;
 }

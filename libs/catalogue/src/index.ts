@@ -42,4 +42,5 @@ export {
   type JobRequest,
   type JobRequestProblem,
 } from './job-request';
+export { TOOL_ALLOWLISTS, TOOL_PATTERN, MAX_ALLOWED_TOOLS } from './tool-allowlists';
 export { catalogueOpenApiSchemas, openApiSchemaName } from './openapi-schemas';

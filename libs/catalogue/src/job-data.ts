@@ -31,6 +31,8 @@ export interface JobData<R extends Role = Role> {
   budgetPolicy?: 'fail' | 'defer';
   /** The job's own timeout; the role's default when absent. */
   timeoutMs?: number;
+  /** Tool-name patterns narrowing the role's tool allowlist (the job's `allowedTools`). */
+  allowedTools?: string[];
   /** The API key that submitted the job (or its root): its key budgets apply. */
   apiKeyId?: string;
   /** Shared by a job and all its descendants: the root job's id unless the client sent one. */

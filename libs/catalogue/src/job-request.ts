@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JOB_CATALOGUE, type JobInput } from './catalogue';
 import { ROLES, isRole, type Role } from './roles';
 import { TIERS, isTier, type Tier } from './tiers';
+import { MAX_ALLOWED_TOOLS, TOOL_PATTERN } from './tool-allowlists';
 
 const MAX_DELAY_MS = 30 * 24 * 3600 * 1000;
 /** BullMQ priorities: 1 is the highest, 2^21 the lowest; omitted means no priority. */
@@ -26,6 +27,11 @@ export const jobOptionsFields = {
   budgetPolicy: z.enum(['fail', 'defer']).optional(),
   /** Overrides the role's timeout: the run is aborted after this long and fails with TIMEOUT. */
   timeoutMs: z.number().int().min(MIN_JOB_TIMEOUT_MS).max(MAX_JOB_TIMEOUT_MS).optional(),
+  /** Narrows the role's tool allowlist: glob patterns over tool names (never widens it). */
+  allowedTools: z
+    .array(z.string().regex(TOOL_PATTERN, 'must be a tool name or a glob pattern of tool names'))
+    .max(MAX_ALLOWED_TOOLS)
+    .optional(),
 };
 
 const envelopeSchema = z.strictObject({
@@ -46,6 +52,8 @@ export interface JobRequest<R extends Role = Role> {
   streamFailover?: 'fail' | 'restart';
   budgetPolicy?: 'fail' | 'defer';
   timeoutMs?: number;
+  /** Tool-name patterns narrowing the role's allowlist; absent: the role's whole list. */
+  allowedTools?: string[];
 }
 
 export interface FieldProblem {
@@ -105,7 +113,8 @@ export function parseJobRequest(
   if (!envelope.success || !input.success || errors.length > 0) {
     return { ok: false, problem: { kind: 'invalid-input', errors } };
   }
-  const { priority, delay, privacy, streamFailover, budgetPolicy, timeoutMs } = envelope.data;
+  const { priority, delay, privacy, streamFailover, budgetPolicy, timeoutMs, allowedTools } =
+    envelope.data;
   return {
     ok: true,
     request: {
@@ -119,6 +128,7 @@ export function parseJobRequest(
       ...(streamFailover ? { streamFailover } : {}),
       ...(budgetPolicy ? { budgetPolicy } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(allowedTools ? { allowedTools } : {}),
     },
   };
 }

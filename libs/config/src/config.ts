@@ -9,6 +9,7 @@ import { httpConfig, type HttpConfig } from './http.config';
 import { llmConfig, type LlmConfig } from './llm.config';
 import { redisConfig, type RedisConfig } from './redis.config';
 import { streamsConfig, type StreamsConfig } from './streams.config';
+import { toolsConfig, type ToolsConfig } from './tools.config';
 import { workerConfig, type WorkerConfig } from './worker.config';
 
 /** The whole typed configuration, validated once at boot. Inject it as `Config`. */
@@ -23,6 +24,7 @@ export class Config {
     readonly llm: LlmConfig,
     readonly budget: BudgetConfig,
     readonly streams: StreamsConfig,
+    readonly tools: ToolsConfig = toolsConfig({}),
   ) {}
 
   /** Values that must never appear in a log line. */
@@ -67,6 +69,7 @@ export function loadConfig(env: Env = process.env): Config {
     section(llmConfig),
     section(budgetConfig),
     section(streamsConfig),
+    section(toolsConfig),
   );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -12,4 +12,5 @@ export type { HttpConfig } from './http.config';
 export type { CircuitBreakerConfig, LlmConfig } from './llm.config';
 export type { RedisConfig } from './redis.config';
 export type { StreamsConfig } from './streams.config';
+export type { ToolsConfig } from './tools.config';
 export type { WorkerConfig } from './worker.config';

@@ -25,6 +25,7 @@ export type NewJobRecord = Pick<
       | 'apiKeyId'
       | 'budgetPolicy'
       | 'timeoutMs'
+      | 'allowedTools'
     >
   >;
 

@@ -71,6 +71,7 @@ export class JobSubmissionService {
         apiKeyId: opts.apiKeyId ?? null,
         budgetPolicy: request.budgetPolicy ?? null,
         timeoutMs: request.timeoutMs ?? null,
+        allowedTools: request.allowedTools ?? null,
         idempotencyKey: opts.idempotencyKey ?? null,
         requestHash: opts.requestHash ?? null,
       });
@@ -106,6 +107,7 @@ export class JobSubmissionService {
       streamFailover: record.streamFailover ?? undefined,
       budgetPolicy: record.budgetPolicy ?? undefined,
       timeoutMs: record.timeoutMs ?? undefined,
+      allowedTools: record.allowedTools ?? undefined,
     };
     await this.enqueue(record, request, {}, false);
   }
@@ -128,6 +130,7 @@ export class JobSubmissionService {
       ...(record.apiKeyId ? { apiKeyId: record.apiKeyId } : {}),
       ...(request.budgetPolicy ? { budgetPolicy: request.budgetPolicy } : {}),
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+      ...(request.allowedTools ? { allowedTools: request.allowedTools } : {}),
       ...(inline ? { input: request.input } : { inputRef: true }),
     };
     const options = bullJobOptions(request.role, {

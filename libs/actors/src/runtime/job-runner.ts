@@ -120,6 +120,7 @@ export class JobRunner {
       tier,
       privacy,
       input,
+      ...(job.data.allowedTools ? { allowedTools: job.data.allowedTools } : {}),
       attempt: run.attempt,
     };
     const routed = this.llm.clientFor({

@@ -58,6 +58,10 @@ export class JobEntity {
   @Column({ name: 'timeout_ms', type: 'integer', nullable: true })
   timeoutMs!: number | null;
 
+  /** Tool-name patterns narrowing the role's tool allowlist; null: the role's whole list. */
+  @Column({ name: 'allowed_tools', type: 'jsonb', nullable: true })
+  allowedTools!: string[] | null;
+
   /** Set when a cancel was accepted: the job can then only end `cancelled`. */
   @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
   cancelRequestedAt!: Date | null;

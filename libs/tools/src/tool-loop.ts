@@ -1,0 +1,103 @@
+import type { CapabilityScope } from '@switchboard/actors';
+import type { LlmMessage, LlmRequest, LlmResponse, LlmTool } from '@switchboard/llm';
+import { LoopGuard } from './loop-guard';
+import { ToolCallRecorder } from './tool-call-recorder';
+import type { ToolInvocationsRepository } from './tool-invocations.repository';
+import type { ToolRegistry } from './tool-registry';
+import { ToolTurn } from './tool-turn';
+import { matchesAny } from './tool-visibility';
+import type { ToolCallRecord, ToolRunRequest, ToolRunResult, ToolsClient } from './tools-client';
+import type { ToolDefinition } from './tool.types';
+
+export interface ToolLoopSettings {
+  logArguments: boolean;
+  loopRepeatLimit: number;
+}
+
+const toLlmTool = (tool: ToolDefinition): LlmTool => ({
+  name: tool.name,
+  description: tool.description,
+  parameters: tool.inputSchema,
+});
+
+/**
+ * `ctx.tools` for one run of one job. Each turn is one call of the job's own LLM client
+ * (budgeted, routed, journaled, logged), so a re-run of the job replays earlier turns.
+ */
+export class ToolLoop implements ToolsClient {
+  constructor(
+    private readonly scope: CapabilityScope,
+    private readonly registry: ToolRegistry,
+    private readonly rows: ToolInvocationsRepository,
+    private readonly settings: ToolLoopSettings,
+  ) {}
+
+  list(): ToolDefinition[] {
+    const { role, tier, privacy, allowedTools } = this.scope.message;
+    return this.registry.forJob({ role, tier, privacy, allowedTools });
+  }
+
+  async run(request: ToolRunRequest): Promise<ToolRunResult> {
+    if (!Number.isInteger(request.maxTurns) || request.maxTurns < 1) {
+      throw new RangeError(`maxTurns must be a positive integer (got ${request.maxTurns})`);
+    }
+    const narrowed = request.tools;
+    const tools = this.list().filter((t) => !narrowed || matchesAny(narrowed, t.name));
+    const visible = new Map(tools.map((t) => [t.name, t]));
+    const turn = new ToolTurn(
+      this.scope,
+      new ToolCallRecorder(this.scope, this.rows, this.settings.logArguments),
+      new LoopGuard(this.settings.loopRepeatLimit),
+      visible,
+      (name) => this.registry.get(name) !== undefined,
+    );
+    const messages: LlmMessage[] = [...request.messages];
+    const calls: ToolCallRecord[] = [];
+    const parallel = request.parallel !== false;
+    let response: LlmResponse | undefined;
+    for (let n = 1; n <= request.maxTurns; n++) {
+      response = await this.scope.llm.chat(this.turnRequest(request, messages, tools, n));
+      const toolCalls = response.toolCalls ?? [];
+      if (toolCalls.length === 0) {
+        messages.push({ role: 'assistant', content: response.text });
+        return { response, messages, turns: n, calls, stoppedBy: 'answer' };
+      }
+      // At the last turn the calls are not run: their results would reach no model.
+      if (n === request.maxTurns) break;
+      messages.push({ role: 'assistant', content: response.text, toolCalls });
+      const result = await turn.run(n, toolCalls, parallel);
+      messages.push(...result.messages);
+      calls.push(...result.records);
+      if (result.stop) return { response, messages, turns: n, calls, stoppedBy: 'loop' };
+    }
+    return {
+      response: response!,
+      messages,
+      turns: request.maxTurns,
+      calls,
+      stoppedBy: 'max_turns',
+    };
+  }
+
+  private turnRequest(
+    request: ToolRunRequest,
+    messages: LlmMessage[],
+    tools: ToolDefinition[],
+    n: number,
+  ): LlmRequest {
+    const { model, maxTokens, temperature, toolChoice } = request;
+    return {
+      messages: [...messages],
+      model,
+      maxTokens,
+      temperature,
+      ...(tools.length > 0
+        ? {
+            tools: tools.map(toLlmTool),
+            ...(n === 1 && toolChoice ? { toolChoice } : {}),
+            ...(request.parallel === false ? { parallelToolCalls: false } : {}),
+          }
+        : {}),
+    };
+  }
+}

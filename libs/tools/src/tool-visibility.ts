@@ -1,0 +1,70 @@
+import { TOOL_ALLOWLISTS, type Role, type Tier } from '@switchboard/catalogue';
+import picomatch from 'picomatch';
+import type { ToolDefinition } from './tool.types';
+
+/** The job a set of tools is chosen for. */
+export interface ToolJob {
+  role: Role;
+  tier: Tier;
+  privacy: boolean;
+  /** The job's own narrowing of its role's allowlist (glob patterns); absent: none. */
+  allowedTools?: readonly string[];
+}
+
+/** Why a job's `allowedTools` was refused at submission (403). */
+export type ToolRequestProblem =
+  { kind: 'tool-not-allowed'; pattern: string } | { kind: 'tool-not-private'; pattern: string };
+
+const compiled = new Map<string, (name: string) => boolean>();
+
+/** One glob over tool names (picomatch; names hold no `/`, so `*` spans the whole name). */
+export function globMatcher(pattern: string): (name: string) => boolean {
+  let match = compiled.get(pattern);
+  if (!match) {
+    match = picomatch(pattern, { nocase: false, dot: true });
+    compiled.set(pattern, match);
+  }
+  return match;
+}
+
+export function matchesAny(patterns: readonly string[], name: string): boolean {
+  return patterns.some((p) => globMatcher(p)(name));
+}
+
+/** Private and tier-0 jobs keep everything on the machine, tools included. */
+export function mustStayLocal(job: Pick<ToolJob, 'tier' | 'privacy'>): boolean {
+  return job.privacy || job.tier === 0;
+}
+
+export function roleAllows(role: Role, name: string): boolean {
+  return matchesAny(TOOL_ALLOWLISTS[role], name);
+}
+
+/** The tools a job's loop may use: its role's allowlist, narrowed by the job, privacy-filtered. */
+export function visibleTools(tools: readonly ToolDefinition[], job: ToolJob): ToolDefinition[] {
+  return tools.filter(
+    (tool) =>
+      roleAllows(job.role, tool.name) &&
+      (job.allowedTools === undefined || matchesAny(job.allowedTools, tool.name)) &&
+      (!mustStayLocal(job) || tool.privacyCompatible),
+  );
+}
+
+/**
+ * Checks a job's `allowedTools` at submission: every pattern must name at least one tool its
+ * role allows, and for a private or tier-0 job at least one that stays local.
+ */
+export function checkAllowedTools(
+  tools: readonly ToolDefinition[],
+  job: ToolJob,
+): ToolRequestProblem | undefined {
+  for (const pattern of job.allowedTools ?? []) {
+    const match = globMatcher(pattern);
+    const allowed = tools.filter((t) => match(t.name) && roleAllows(job.role, t.name));
+    if (allowed.length === 0) return { kind: 'tool-not-allowed', pattern };
+    if (mustStayLocal(job) && !allowed.some((t) => t.privacyCompatible)) {
+      return { kind: 'tool-not-private', pattern };
+    }
+  }
+  return undefined;
+}
