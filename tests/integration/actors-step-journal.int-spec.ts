@@ -133,7 +133,18 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
   let plannerQueue: Queue<JobData>;
   let redis: Redis;
   let prefix: string;
-  const workers: Worker[] = [];
+  const workers = new Map<string, Worker>();
+  /** Starts serving a mailbox (once): children stay queued until their mailbox is served. */
+  const serve = (mailbox: string) => {
+    if (workers.has(mailbox)) return;
+    const config = loadConfig(env.env);
+    const runner = moduleRef.get(JobRunner);
+    const worker = new Worker<JobData>(mailbox, (job, token) => runner.run(job, token), {
+      ...bullWorkerOptions(config.redis, config.worker, { concurrency: 4 }),
+    });
+    worker.on('error', () => undefined);
+    workers.set(mailbox, worker);
+  };
   /** Job ids whose step rows were read. */
   const reads: string[] = [];
 
@@ -204,19 +215,12 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
       connection: redisOptionsFromUrl(env.env.REDIS_URL),
       prefix: env.env.QUEUE_PREFIX,
     });
-    const runner = moduleRef.get(JobRunner);
-    for (const mailbox of ['agent.planner.t1', 'agent.chat.t1']) {
-      const worker = new Worker<JobData>(mailbox, (job, token) => runner.run(job, token), {
-        ...bullWorkerOptions(config.redis, config.worker, { concurrency: 4 }),
-      });
-      worker.on('error', () => undefined);
-      workers.push(worker);
-    }
+    serve('agent.planner.t1');
   });
 
   afterAll(async () => {
     for (const release of gates.values()) release();
-    await Promise.all(workers.map((w) => w.close(true)));
+    await Promise.all([...workers.values()].map((w) => w.close(true)));
     await plannerQueue?.close();
     redis?.disconnect();
     await moduleRef?.close();
@@ -255,6 +259,7 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
     // The payload is what the submission wrote, mid-run and at the end.
     expect((await plannerQueue.getJob(id))!.data).toEqual(payloadOf(id, `loop:${n}`));
 
+    serve('agent.chat.t1');
     expect((await finished(id)).status).toBe('completed');
     expect((await plannerQueue.getJob(id))!.data).toEqual(payloadOf(id, `loop:${n}`));
     // The resumed run replayed every step: nothing was sent or done twice.
@@ -267,6 +272,7 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
   });
 
   it('replays send, spawn and once from Postgres after a run is lost, and never redoes an interrupted once', async () => {
+    serve('agent.chat.t1');
     const id = await submit('crash');
     // First run: send, once, LLM call, spawn; the resumed run stops inside the gated once.
     await waitUntil(async () => gates.get(id), `${id} inside its gated step`);
@@ -306,6 +312,7 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
   });
 
   it('reads no rows on a first run', async () => {
+    serve('agent.chat.t1');
     const id = await submit('send:3');
     expect((await finished(id)).status).toBe('completed');
     expect(await rowsOf(id)).toHaveLength(3);
@@ -313,6 +320,7 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
   });
 
   it('replays the steps a job of the previous version carries in its payload', async () => {
+    serve('agent.chat.t1');
     const id = await submit('legacy', { delay: 600_000 });
     const job = (await plannerQueue.getJob(id))!;
     const sentBefore = randomUUID(); // the old run's child: not submitted again
@@ -339,6 +347,7 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
   });
 
   it('drops the rows with the job record, and with its tenant', async () => {
+    serve('agent.chat.t1');
     const id = await submit('purge:2');
     expect((await finished(id)).status).toBe('completed');
     expect(await rowsOf(id)).toHaveLength(2);
