@@ -1,22 +1,19 @@
 import { jobDefinition, type ChatMessage } from '@switchboard/catalogue';
 import { z } from 'zod';
+import { messageSchema, openAiMessagePath, toChatMessages } from './chat-completion.messages';
+import {
+  responseFormatOf,
+  toolChoiceOf,
+  toolsOf,
+  type ChatResponseFormat,
+  type ChatTool,
+  type ChatToolChoice,
+} from './chat-completion.tools';
 import { invalidRequest } from './openai-error';
 import { issueToError } from './request-issue';
 
-const ROLES = ['system', 'developer', 'user', 'assistant'] as const;
-/** Roles OpenAI knows that need tool calling, which the front door does not offer. */
-const TOOL_ROLES = ['tool', 'function'];
-
-const contentPartSchema = z.looseObject({ type: z.string() });
 const MAX_MODEL_NAME = 256;
 const MAX_MESSAGES = 500;
-
-const messageSchema = z.looseObject({
-  role: z.string(),
-  content: z.union([z.string(), z.array(contentPartSchema)]).nullish(),
-  tool_calls: z.array(z.unknown()).nullish(),
-  function_call: z.unknown().optional(),
-});
 
 // Not strict: OpenAI ignores fields it does not know, and so does the front door (`user`,
 // `seed`, `top_p`, penalties... are accepted and ignored; see docs/openai-compatibility.md).
@@ -36,13 +33,16 @@ const requestSchema = z.looseObject({
   functions: z.array(z.unknown()).nullish(),
   tool_choice: z.unknown().optional(),
   function_call: z.unknown().optional(),
-  response_format: z.looseObject({ type: z.string() }).nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: z.unknown().optional(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).nullish(),
   audio: z.unknown().optional(),
+  modalities: z.array(z.string()).nullish(),
+  prediction: z.unknown().optional(),
+  web_search_options: z.unknown().optional(),
 });
 type RawRequest = z.infer<typeof requestSchema>;
-type RawMessage = z.infer<typeof messageSchema>;
 
 /** A chat completion request, checked and reduced to what a `chat` job takes. */
 export interface ChatCompletionRequest {
@@ -52,6 +52,10 @@ export interface ChatCompletionRequest {
   maxTokens?: number;
   temperature?: number;
   stop?: string[];
+  tools?: ChatTool[];
+  toolChoice?: ChatToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ChatResponseFormat;
   stream: boolean;
   includeUsage: boolean;
 }
@@ -86,72 +90,21 @@ function refuseUnsupported(raw: RawRequest): void {
   if ((raw.n ?? 1) !== 1) {
     throw invalidRequest('Only n=1 is supported.', 'n', 'unsupported_value');
   }
-  if (raw.tools?.length) throw unsupported('tools', 'Tool calling');
-  if (raw.functions?.length) throw unsupported('functions', 'Function calling');
-  if (raw.tool_choice != null && raw.tool_choice !== 'none' && raw.tool_choice !== 'auto') {
-    throw unsupported('tool_choice', 'Tool calling');
+  if (raw.functions?.length) {
+    throw invalidRequest(
+      "The legacy 'functions' parameter is not supported by Switchboard; declare them as " +
+        "'tools' ({type: 'function', function: {name, description, parameters}}).",
+      'functions',
+      'unsupported_parameter',
+    );
   }
   if (raw.logprobs || raw.top_logprobs) throw unsupported('logprobs', 'logprobs');
-  if (raw.response_format && raw.response_format.type !== 'text') {
-    throw unsupported('response_format', `response_format '${raw.response_format.type}'`);
-  }
   if (raw.audio != null) throw unsupported('audio', 'Audio output');
-}
-
-function toMessage(message: RawMessage, i: number): ChatMessage {
-  const at = `messages[${i}]`;
-  if (TOOL_ROLES.includes(message.role)) {
-    throw invalidRequest(
-      `Messages with role '${message.role}' need tool calling, which is not supported.`,
-      `${at}.role`,
-      'unsupported_value',
-    );
+  if (raw.modalities?.some((m) => m !== 'text')) {
+    throw unsupported('modalities', `Output modalities other than 'text'`);
   }
-  if (!(ROLES as readonly string[]).includes(message.role)) {
-    throw invalidRequest(
-      `Invalid value: '${message.role}'. Supported values are: 'system', 'developer', 'user' ` +
-        "and 'assistant'.",
-      `${at}.role`,
-      'invalid_value',
-    );
-  }
-  if (message.tool_calls?.length || message.function_call != null) {
-    throw unsupported(`${at}.tool_calls`, 'Tool calling');
-  }
-  if (message.content == null) {
-    throw invalidRequest(
-      `Missing required parameter: '${at}.content'.`,
-      `${at}.content`,
-      'missing_required_parameter',
-    );
-  }
-  // `developer` is OpenAI's newer name for `system`.
-  const role = message.role === 'developer' ? 'system' : (message.role as ChatMessage['role']);
-  return { role, content: textOf(message.content, at) } as ChatMessage;
-}
-
-/** Text parts are joined with newlines; any other part type (images, audio...) is refused. */
-function textOf(content: string | z.infer<typeof contentPartSchema>[], at: string): string {
-  if (typeof content === 'string') return content;
-  return content
-    .map((part, j) => {
-      if (part.type !== 'text') {
-        throw invalidRequest(
-          `Content parts of type '${part.type}' are not supported; only 'text' parts are.`,
-          `${at}.content[${j}].type`,
-          'unsupported_value',
-        );
-      }
-      if (typeof part.text !== 'string') {
-        throw invalidRequest(
-          `Missing required parameter: '${at}.content[${j}].text'.`,
-          `${at}.content[${j}].text`,
-          'missing_required_parameter',
-        );
-      }
-      return part.text;
-    })
-    .join('\n');
+  if (raw.prediction != null) throw unsupported('prediction', 'Predicted outputs');
+  if (raw.web_search_options != null) throw unsupported('web_search_options', 'Web search');
 }
 
 /** The smaller of the two limits OpenAI accepts, when either is set. */
@@ -167,9 +120,12 @@ function checkChatInput(raw: RawRequest, input: Record<string, unknown>): void {
   const parsed = jobDefinition('chat').input.safeParse(input);
   if (parsed.success) return;
   const limitName = raw.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
-  throw issueToError(input, parsed.error.issues[0], (path) =>
-    path[0] === 'maxTokens' ? [limitName] : path,
-  );
+  throw issueToError(input, parsed.error.issues[0], (path) => {
+    if (path[0] === 'maxTokens') return [limitName];
+    if (path[0] === 'messages') return openAiMessagePath(path);
+    if (path[0] === 'toolChoice') return ['tool_choice'];
+    return path;
+  });
 }
 
 /**
@@ -184,7 +140,8 @@ export function parseChatCompletion(body: unknown): ChatCompletionRequest {
   if (!parsed.success) throw issueToError(body, parsed.error.issues[0]);
   const raw = parsed.data;
   refuseUnsupported(raw);
-  const messages = raw.messages.map(toMessage);
+  const messages = toChatMessages(raw.messages);
+  const tools = toolsOf(raw.tools);
   const stop = raw.stop == null ? undefined : typeof raw.stop === 'string' ? [raw.stop] : raw.stop;
   const request: ChatCompletionRequest = {
     model: raw.model,
@@ -192,6 +149,11 @@ export function parseChatCompletion(body: unknown): ChatCompletionRequest {
     maxTokens: maxTokensOf(raw),
     temperature: raw.temperature ?? undefined,
     stop: stop?.length ? stop : undefined,
+    tools,
+    toolChoice: toolChoiceOf(raw.tool_choice, tools),
+    // Without tools it has nothing to say.
+    parallelToolCalls: tools ? (raw.parallel_tool_calls ?? undefined) : undefined,
+    responseFormat: responseFormatOf(raw.response_format),
     stream: raw.stream === true,
     includeUsage: raw.stream === true && raw.stream_options?.include_usage === true,
   };
@@ -207,5 +169,11 @@ export function chatInputOf(request: ChatCompletionRequest, model?: string) {
     ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.stop ? { stop: request.stop } : {}),
+    ...(request.tools ? { tools: request.tools } : {}),
+    ...(request.toolChoice !== undefined ? { toolChoice: request.toolChoice } : {}),
+    ...(request.parallelToolCalls !== undefined
+      ? { parallelToolCalls: request.parallelToolCalls }
+      : {}),
+    ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
   };
 }

@@ -5,7 +5,9 @@ import type { OpenAiException } from './openai-error';
 
 /**
  * One streamed completion in OpenAI's SSE format: a first chunk with the role, a chunk per
- * token, a last chunk with `finish_reason`, the usage chunk when asked, then `[DONE]`.
+ * token, tool calls as OpenAI streams them (a chunk starting each call with its id, type, name
+ * and empty arguments, then chunks of argument pieces), a last chunk with `finish_reason`, the
+ * usage chunk when asked, then `[DONE]`.
  *
  * Headers go out lazily (first token, the end, or `openAfterMs`), so a job that fails before
  * writing anything still answers with a real HTTP status, as OpenAI does; a long queue wait
@@ -15,6 +17,9 @@ export class ChatCompletionStream {
   private opened = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly openTimer: NodeJS.Timeout;
+  /** Argument pieces of one call, coalesced until the event loop turns or other output comes. */
+  private heldArguments: { index: number; text: string } | undefined;
+  private flushScheduled: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly res: Response,
@@ -26,18 +31,35 @@ export class ChatCompletionStream {
     this.openTimer = setTimeout(() => this.open(), openAfterMs);
   }
 
-  /** Whether text was already sent: a restart can then no longer be hidden. */
+  /** Whether text or tool calls were already sent: a restart can then no longer be hidden. */
   sentText = false;
 
-  token(text: string): Promise<void> {
-    this.open();
+  async token(text: string): Promise<void> {
+    await this.flushArguments();
+    return this.delta({ content: text });
+  }
+
+  /** A tool call starts: its id, type, name and (as OpenAI's first piece) empty arguments. */
+  async toolCall(index: number, id: string, name: string): Promise<void> {
+    await this.flushArguments();
+    const call = { index, id, type: 'function', function: { name, arguments: '' } };
+    return this.delta({ tool_calls: [call] });
+  }
+
+  /**
+   * A piece of a call's arguments. Pieces that are already there together (a replayed stream,
+   * a burst) go out as one chunk; a piece waits at most one turn of the event loop.
+   */
+  async toolArguments(index: number, text: string): Promise<void> {
     this.sentText = true;
-    return this.send(
-      toChunk(this.head, this.includeUsage, { delta: { content: text }, finish_reason: null }),
-    );
+    if (this.heldArguments && this.heldArguments.index !== index) await this.flushArguments();
+    if (this.heldArguments) this.heldArguments.text += text;
+    else this.heldArguments = { index, text };
+    this.flushScheduled ??= setImmediate(() => void this.flushArguments());
   }
 
   async finish(result: JobResult<'chat'>): Promise<void> {
+    await this.flushArguments();
     this.open();
     const finish = { delta: {}, finish_reason: finishReasonOf(result) };
     await this.send(toChunk(this.head, this.includeUsage, finish));
@@ -63,6 +85,22 @@ export class ChatCompletionStream {
   /** The client left, or the call is over: no more timers. */
   close(): void {
     this.stopTimers();
+  }
+
+  private delta(delta: Record<string, unknown>): Promise<void> {
+    this.open();
+    this.sentText = true;
+    return this.send(toChunk(this.head, this.includeUsage, { delta, finish_reason: null }));
+  }
+
+  private flushArguments(): Promise<void> {
+    clearImmediate(this.flushScheduled);
+    this.flushScheduled = undefined;
+    const held = this.heldArguments;
+    if (!held) return Promise.resolve();
+    this.heldArguments = undefined;
+    const call = { index: held.index, function: { arguments: held.text } };
+    return this.delta({ tool_calls: [call] });
   }
 
   private open(): void {
@@ -108,6 +146,7 @@ export class ChatCompletionStream {
   }
 
   private stopTimers(): void {
+    clearImmediate(this.flushScheduled);
     clearTimeout(this.openTimer);
     clearInterval(this.heartbeat);
   }

@@ -18,9 +18,21 @@ export interface CompletionHead {
 
 export const completionId = (jobId: string) => `chatcmpl-${jobId}`;
 
+export type OpenAiFinishReason = 'stop' | 'length' | 'tool_calls';
+
 /** A budget cut-off ends the text early, which OpenAI calls `length`. */
-export function finishReasonOf(result: ChatResult): 'stop' | 'length' {
-  return result.finishReason === 'stop' ? 'stop' : 'length';
+export function finishReasonOf(result: ChatResult): OpenAiFinishReason {
+  if (result.finishReason === 'budget_exhausted') return 'length';
+  return result.finishReason;
+}
+
+/** OpenAI's `tool_calls` of a message, or of a chunk's delta (with `index`). */
+export function openAiToolCall(call: { id: string; name: string; arguments: string }) {
+  return {
+    id: call.id,
+    type: 'function' as const,
+    function: { name: call.name, arguments: call.arguments },
+  };
 }
 
 export function usageOf(result: ChatResult): OpenAiUsage {
@@ -32,8 +44,13 @@ export function usageOf(result: ChatResult): OpenAiUsage {
   };
 }
 
-/** The `chat.completion` object of a finished chat job. */
+/**
+ * The `chat.completion` object of a finished chat job. A message of tool calls only has
+ * `content: null`, as OpenAI's has.
+ */
 export function toChatCompletion(head: CompletionHead, result: ChatResult) {
+  const toolCalls = result.toolCalls?.length ? result.toolCalls.map(openAiToolCall) : undefined;
+  const content = toolCalls && result.text === '' ? null : result.text;
   return {
     id: completionId(head.jobId),
     object: 'chat.completion' as const,
@@ -43,7 +60,12 @@ export function toChatCompletion(head: CompletionHead, result: ChatResult) {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant' as const, content: result.text, refusal: null },
+        message: {
+          role: 'assistant' as const,
+          content,
+          refusal: null,
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
         finish_reason: finishReasonOf(result),
       },
@@ -59,7 +81,7 @@ export function toChatCompletion(head: CompletionHead, result: ChatResult) {
 export function toChunk(
   head: CompletionHead,
   includeUsage: boolean,
-  choice: { delta: Record<string, string>; finish_reason: 'stop' | 'length' | null } | null,
+  choice: { delta: Record<string, unknown>; finish_reason: OpenAiFinishReason | null } | null,
   usage: OpenAiUsage | null = null,
 ) {
   return {

@@ -14,7 +14,7 @@ import { toChatCompletion, type CompletionHead } from './chat-completion.views';
 import { ChatJobFollower } from './chat-job-follower';
 import { checkContextLength } from './context-length';
 import { outcomeError } from './chat-outcome';
-import { ModelResolver } from './model-resolver';
+import { ModelResolver, neededCapabilities } from './model-resolver';
 import { OpenAiException, invalidRequest } from './openai-error';
 
 /** The headers of a chat completion call that Switchboard reads. */
@@ -67,7 +67,7 @@ export class ChatCompletionsService {
   ): Promise<SubmittedCompletion> {
     const request = parseChatCompletion(body);
     const privacy = privacyOf(headers.privacy);
-    const target = this.models.resolve(request.model, privacy);
+    const target = this.models.resolve(request.model, privacy, neededCapabilities(request));
     checkContextLength(request, target.contextWindow);
     const { job } = await this.jobs.submit(
       principal.tenantId,
@@ -102,7 +102,7 @@ export class ChatCompletionsService {
     return undefined; // the client left
   }
 
-  /** Streams the job's tokens as `chat.completion.chunk`s until its end. */
+  /** Streams the job's tokens and tool calls as `chat.completion.chunk`s until its end. */
   async stream(
     principal: Principal,
     submitted: SubmittedCompletion,
@@ -126,6 +126,12 @@ export class ChatCompletionsService {
         switch (event.type) {
           case 'token':
             await sse.token(event.text);
+            break;
+          case 'tool_call':
+            await sse.toolCall(event.index, event.id, event.name);
+            break;
+          case 'tool_arguments':
+            await sse.toolArguments(event.index, event.text);
             break;
           case 'restart':
             if (sse.sentText) return await sse.fail(restarted(submitted.head.jobId));

@@ -5,10 +5,15 @@ import { JobEventsReader, type JobEvent } from '@switchboard/streams';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JobsService } from '../jobs/jobs.service';
 import type { ChatOutcome } from './chat-outcome';
+import { ToolCallFeed, type ToolCallNews } from './tool-call-feed';
 
-/** What a completion needs from its job: text as it comes, restarts, and how it ended. */
+/**
+ * What a completion needs from its job: text and tool calls as they come, restarts, and how
+ * it ended.
+ */
 export type ChatFeedEvent =
   | { type: 'token'; text: string }
+  | ToolCallNews
   /** The text shown so far is void: another attempt (or provider) starts it again. */
   | { type: 'restart' }
   | { type: 'end'; outcome: ChatOutcome };
@@ -70,7 +75,7 @@ export class ChatJobFollower {
   ): AsyncGenerator<ChatFeedEvent, void, undefined> {
     const done = recordOutcome(await this.jobs.find(tenantId, jobId));
     // A replayed request (same Idempotency-Key) of a finished job: its stream may be gone.
-    if (done) return yield* this.fromRecord(done, '');
+    if (done) return yield* this.fromRecord(done, '', new ToolCallFeed());
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -78,6 +83,7 @@ export class ChatJobFollower {
     let pending = events.next();
     pending.catch(() => undefined);
     let text = '';
+    const calls = new ToolCallFeed();
     let attempt = 1;
     let result: JobResult<'chat'> | undefined;
     let error: { message: string; code?: string } | undefined;
@@ -88,7 +94,7 @@ export class ChatJobFollower {
         if (next === 'idle') {
           const outcome = recordOutcome(await this.jobs.find(tenantId, jobId));
           // Finished on two looks in a row with no `end` between: the stream will not say.
-          if (outcome && finishedBefore) return yield* this.fromRecord(outcome, text);
+          if (outcome && finishedBefore) return yield* this.fromRecord(outcome, text, calls);
           finishedBefore = outcome !== undefined;
           continue;
         }
@@ -101,18 +107,23 @@ export class ChatJobFollower {
             text += event.text;
             yield { type: 'token', text: event.text };
             break;
+          case 'tool_call_delta':
+            yield* calls.push(event);
+            break;
           case 'status':
-            // A new attempt after text was shown starts the text again.
+            // A new attempt after output was shown starts the answer again.
             if (event.status === 'active' && (event.attempt ?? attempt) > attempt) {
               attempt = event.attempt ?? attempt;
-              if (text !== '') yield { type: 'restart' };
+              if (text !== '' || calls.started) yield { type: 'restart' };
               text = '';
+              calls.reset();
             }
             break;
           case 'provider':
-            if (event.event === 'restart' && text !== '') {
+            if (event.event === 'restart' && (text !== '' || calls.started)) {
               yield { type: 'restart' };
               text = '';
+              calls.reset();
             }
             break;
           case 'result':
@@ -122,9 +133,17 @@ export class ChatJobFollower {
             error = event.error;
             break;
           case 'end':
-            return yield* this.ended(tenantId, jobId, event.status, result, error, text, signal);
+            return yield* this.ended(
+              tenantId,
+              jobId,
+              event.status,
+              result,
+              error,
+              text,
+              calls,
+              signal,
+            );
           case 'progress':
-          case 'tool_call_delta':
           case 'tool_call':
           case 'tool_result':
           case 'budget':
@@ -133,7 +152,7 @@ export class ChatJobFollower {
       }
       // The stream ended without `end` (it expired, or the client left): the record decides.
       const outcome = await this.recordWhenFinished(tenantId, jobId, signal);
-      if (outcome) yield* this.fromRecord(outcome, text);
+      if (outcome) yield* this.fromRecord(outcome, text, calls);
     } finally {
       signal.removeEventListener('abort', onAbort);
       stop.abort();
@@ -147,10 +166,11 @@ export class ChatJobFollower {
     result: JobResult<'chat'> | undefined,
     error: { message: string; code?: string } | undefined,
     text: string,
+    calls: ToolCallFeed,
     signal: AbortSignal,
   ): AsyncGenerator<ChatFeedEvent, void, undefined> {
     if (status === 'completed' && result) {
-      return yield* this.fromRecord({ status: 'completed', result }, text);
+      return yield* this.fromRecord({ status: 'completed', result }, text, calls);
     }
     if (status === 'failed' && error) {
       yield { type: 'end', outcome: { status: 'failed', error } };
@@ -162,19 +182,30 @@ export class ChatJobFollower {
     }
     // The stream said how it ended but not with what: the record has it.
     const outcome = await this.recordWhenFinished(tenantId, jobId, signal);
-    if (outcome) yield* this.fromRecord(outcome, text);
+    if (outcome) yield* this.fromRecord(outcome, text, calls);
   }
 
-  /** Ends from a known outcome, first sending whatever text the stream did not deliver. */
+  /**
+   * Ends from a known outcome, first sending whatever text and tool call pieces the stream did
+   * not deliver (never a piece twice); output that does not lead to the result restarts it.
+   */
   private async *fromRecord(
     outcome: ChatOutcome,
     shown: string,
+    calls: ToolCallFeed,
   ): AsyncGenerator<ChatFeedEvent, void, undefined> {
     if (outcome.status === 'completed') {
       const full = outcome.result.text;
-      if (!full.startsWith(shown)) yield { type: 'restart' };
-      const rest = full.startsWith(shown) ? full.slice(shown.length) : full;
+      const toolCalls = outcome.result.toolCalls ?? [];
+      let missingCalls = calls.rest(toolCalls);
+      if (!full.startsWith(shown) || !missingCalls) {
+        yield { type: 'restart' };
+        shown = '';
+        missingCalls = new ToolCallFeed().rest(toolCalls) ?? [];
+      }
+      const rest = full.slice(shown.length);
       if (rest !== '') yield { type: 'token', text: rest };
+      yield* missingCalls;
     }
     yield { type: 'end', outcome };
   }

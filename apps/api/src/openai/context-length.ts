@@ -1,4 +1,4 @@
-import { estimateMessageTokensUpTo } from '@switchboard/llm';
+import { estimateMessageTokensUpTo, toLlmMessages } from '@switchboard/llm';
 import type { ChatCompletionRequest } from './chat-completion.request';
 import { OpenAiException } from './openai-error';
 import { tierOfAlias } from './tier-alias';
@@ -8,17 +8,19 @@ import { tierOfAlias } from './tier-alias';
  * context window among the models that could serve it, as OpenAI does, before any job,
  * reservation or provider call. Counting stops once past the window, so the figure in the
  * message is a lower bound. A model whose own tokenizer counts more than o200k may still
- * refuse a prompt close to its window.
+ * refuse a prompt close to its window. Tool definitions count as prompt, images at a fixed
+ * allowance each.
  */
 export function checkContextLength(
-  request: Pick<ChatCompletionRequest, 'model' | 'messages' | 'maxTokens'>,
+  request: Pick<ChatCompletionRequest, 'model' | 'messages' | 'maxTokens' | 'tools'>,
   contextWindow: number | undefined,
 ): void {
   if (contextWindow === undefined) return;
   const completion = request.maxTokens ?? 0;
   const prompt = estimateMessageTokensUpTo(
-    request.messages,
+    toLlmMessages(request.messages),
     Math.max(0, contextWindow - completion),
+    request.tools,
   );
   if (prompt + completion <= contextWindow) return;
   const limit =
