@@ -25,6 +25,7 @@ import { HealthModule } from './health/health.module';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { LlmController } from './llm/llm.controller';
+import { McpModule } from './mcp/mcp.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { ChatCompletionsService } from './openai/chat-completions.service';
@@ -47,6 +48,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     HealthModule,
     AdminBoardModule,
     EventsModule,
+    McpModule,
   ],
   controllers: [
     JobsController,

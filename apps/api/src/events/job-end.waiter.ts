@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Config } from '@switchboard/config';
 import { JobRecordsRepository } from '@switchboard/persistence';
-import { JobEventsReader, STREAM_START } from '@switchboard/streams';
+import { type JobEvent, JobEventsReader, STREAM_START } from '@switchboard/streams';
 import { ProblemException } from '../problems/problem';
 import { isFinished } from './job-ending';
 import { RecordWatch } from './record-watch';
@@ -37,12 +37,22 @@ export class JobEndWaiter implements BeforeApplicationShutdown {
     return seconds * 1000;
   }
 
-  /** Resolves when the job has finished, or after `ms`; a missing job resolves at once. */
-  async untilFinished(tenantId: string, jobId: string, ms: number): Promise<void> {
+  /**
+   * Resolves when the job has finished, or after `ms`; a missing job resolves at once.
+   * `follow.onEvent` sees each event that comes meanwhile; `follow.signal` stops the wait.
+   */
+  async untilFinished(
+    tenantId: string,
+    jobId: string,
+    ms: number,
+    follow: { onEvent?: (event: JobEvent) => Promise<void> | void; signal?: AbortSignal } = {},
+  ): Promise<void> {
     if (ms <= 0) return;
     const job = await this.records.findForTenant(tenantId, jobId);
-    if (!job || isFinished(job)) return;
+    if (!job || isFinished(job) || follow.signal?.aborted) return;
     const abort = new AbortController();
+    const stop = () => abort.abort();
+    follow.signal?.addEventListener('abort', stop, { once: true });
     this.open.add(abort);
     const timer = setTimeout(() => abort.abort(), ms);
     const watch = new RecordWatch(this.records, job, 1, () => abort.abort()).start(RECORD_CHECK_MS);
@@ -51,12 +61,14 @@ export class JobEndWaiter implements BeforeApplicationShutdown {
       // record, read above, is not finished).
       const last = await this.reader.last(jobId);
       for await (const entry of this.reader.follow(jobId, last?.id ?? STREAM_START, abort.signal)) {
+        await follow.onEvent?.(entry.event);
         if (entry.event.type === 'end') return;
       }
     } catch {
       // Redis is away: answer with the record as it is.
     } finally {
       clearTimeout(timer);
+      follow.signal?.removeEventListener('abort', stop);
       watch.stop();
       this.open.delete(abort);
     }

@@ -3,6 +3,8 @@ import { MAX_JSON_DEPTH, jsonDepthExceeds, utf8JsonDepthExceeds } from './json-d
 import { ProblemException } from './problem';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Routes that read their own body with `jsonBodyParser` after auth, refusing in their own shape. */
+const OWN_BODY_ROUTES = /^\/mcp\/?$/;
 
 function hasBody(req: Request): boolean {
   return (
@@ -48,11 +50,18 @@ function tooDeep(): ProblemException {
   );
 }
 
+/** The app-wide body middleware: `jsonBodyParser`, except on routes that read their own. */
+export function jsonBody(limit: number) {
+  const parse = jsonBodyParser(limit);
+  return (req: Request, res: Response, next: NextFunction): void =>
+    OWN_BODY_ROUTES.test(req.path) ? next() : parse(req, res, next);
+}
+
 /**
  * JSON bodies only, up to `limit` bytes and `MAX_JSON_DEPTH` levels of nesting. Other content
  * types on a request with a body get 415; nothing about a refused body reaches a handler.
  */
-export function jsonBody(limit: number) {
+export function jsonBodyParser(limit: number) {
   // UTF-8 bodies (nearly all) are measured before parsing; others after, on the parsed value.
   const measured = new WeakSet<object>();
   const parse = json({
