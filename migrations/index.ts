@@ -8,6 +8,7 @@ import { JobTimeout1764100000000 } from './1764100000000-job-timeout';
 import { InvocationIds1764200000000 } from './1764200000000-invocation-ids';
 import { BudgetPoolCreatorKey1764300000000 } from './1764300000000-budget-pool-creator-key';
 import { ToolInvocations1764400000000 } from './1764400000000-tool-invocations';
+import { McpToolApprovals1764500000000 } from './1764500000000-mcp-tool-approvals';
 import { JobSteps1764600000000 } from './1764600000000-job-steps';
 
 export const MIGRATIONS = [
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   InvocationIds1764200000000,
   BudgetPoolCreatorKey1764300000000,
   ToolInvocations1764400000000,
+  McpToolApprovals1764500000000,
   JobSteps1764600000000,
 ];

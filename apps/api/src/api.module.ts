@@ -11,6 +11,7 @@ import { RedisModule } from '@switchboard/redis';
 import { StreamsModule } from '@switchboard/streams';
 import { AdminController } from './admin/admin.controller';
 import { AdminBoardModule } from './admin/bull-board.module';
+import { McpAdminModule } from './admin/mcp-admin.module';
 import { AdminOrApiKeyGuard } from './budgets/admin-or-api-key.guard';
 import { BudgetsController } from './budgets/budgets.controller';
 import { BudgetsService } from './budgets/budgets.service';
@@ -47,6 +48,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     BudgetAlertsModule,
     HealthModule,
     AdminBoardModule,
+    McpAdminModule,
     EventsModule,
     McpModule,
   ],

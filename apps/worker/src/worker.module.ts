@@ -7,6 +7,7 @@ import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
 import { StreamsModule } from '@switchboard/streams';
+import { McpWorkerModule } from '@switchboard/tools';
 import { CancelWatchService } from './cancel-watch.service';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MetricsServerService } from './metrics/metrics-server.service';
@@ -26,6 +27,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     BudgetAlertsModule,
     MaintenanceModule,
     WebhooksModule,
+    McpWorkerModule,
   ],
   providers: [PoolsService, CancelWatchService, MetricsServerService],
 })

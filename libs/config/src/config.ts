@@ -7,6 +7,7 @@ import { databaseConfig, type DatabaseConfig } from './database.config';
 import type { Env } from './env';
 import { httpConfig, type HttpConfig } from './http.config';
 import { llmConfig, type LlmConfig } from './llm.config';
+import { mcpConfig, type McpConfig } from './mcp.config';
 import { redisConfig, type RedisConfig } from './redis.config';
 import { streamsConfig, type StreamsConfig } from './streams.config';
 import { toolsConfig, type ToolsConfig } from './tools.config';
@@ -24,6 +25,7 @@ export class Config {
     readonly llm: LlmConfig,
     readonly budget: BudgetConfig,
     readonly streams: StreamsConfig,
+    readonly mcp: McpConfig = mcpConfig({}),
     readonly tools: ToolsConfig = toolsConfig({}),
   ) {}
 
@@ -69,6 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
     section(llmConfig),
     section(budgetConfig),
     section(streamsConfig),
+    section(mcpConfig),
     section(toolsConfig),
   );
   if (problems.length > 0) throw new ConfigError(problems);

@@ -45,3 +45,5 @@ export { checkCode, type CodeCheckResult, type CodeDiagnostic } from './builtin/
 export { evaluateArithmetic, ArithmeticError } from './builtin/arithmetic';
 export { queryJson, JsonPathError } from './builtin/json-path';
 export { isPublicAddress } from './builtin/address-guard';
+// The MCP client (servers, tool sources, approvals): see mcp/index.ts.
+export * from './mcp';

@@ -50,6 +50,7 @@ export class McpConnection {
   private readonly stderr: string[] = [];
   private lastError = 'not connected yet';
   private current: readonly Tool[] = [];
+  private readonly delays: number[] = [];
 
   constructor(readonly config: McpServerConfig) {
     this.logger = new Logger(`McpServer:${config.name}`);
@@ -68,6 +69,11 @@ export class McpConnection {
   get pid(): number | null {
     const transport = this.client?.transport;
     return transport instanceof StdioClientTransport ? transport.pid : null;
+  }
+
+  /** The last reconnect delays scheduled (ms, newest last), for diagnosis. */
+  get backoffDelays(): readonly number[] {
+    return this.delays;
   }
 
   onTools(listener: (tools: readonly Tool[]) => void): () => void {
@@ -243,6 +249,8 @@ export class McpConnection {
     const base = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(this.attempt, 30));
     const delay = Math.round(base * (0.8 + Math.random() * 0.2));
     this.attempt += 1;
+    this.delays.push(delay);
+    if (this.delays.length > 20) this.delays.shift();
     this.state = 'down';
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.connect(), delay);

@@ -44,8 +44,14 @@ export function hasSideEffects(
   return sideEffectPatterns(definition.name) || readOnlyHint === false || destructiveHint === true;
 }
 
+/** What a tool definition takes from its server's config. */
+export type McpToolSettings = Pick<
+  McpServerConfig,
+  'name' | 'local' | 'parallel' | 'timeouts' | 'maxOutputBytes'
+>;
+
 export interface McpToolSpec {
-  config: McpServerConfig;
+  config: McpToolSettings;
   name: string;
   definition: McpToolDefinition;
   sideEffects: boolean;

@@ -121,8 +121,9 @@ export class ToolApprovalsRepository {
   }
 
   /**
-   * Approves a tool's current definition (or `hash`, which must be the current one, so an
-   * admin never approves a definition other than the one they reviewed). Null: no such tool.
+   * Approves a tool's current definition, with an audit row in the same transaction. With
+   * `hash`, that must be the current one, so an admin never approves a definition other than
+   * the one they reviewed. Null: no such tool.
    */
   async approve(server: string, tool: string, by: string, hash?: string) {
     const current = (await this.list({ server, currentOnly: true })).find((r) => r.tool === tool);
@@ -130,13 +131,23 @@ export class ToolApprovalsRepository {
     if (hash !== undefined && hash !== current.hash) {
       return { stale: true as const, current };
     }
-    const rows: Row[] = await this.db.query(
-      `WITH u AS (
+    const rows: Row[] = await this.db.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO audit_log (actor, action, target, details) VALUES ($1, 'mcp.tool.approve', $2, $3)`,
+        [
+          by,
+          `${server}/${tool}`.slice(0, 200),
+          JSON.stringify({ hash: current.hash, previous: current.status }),
+        ],
+      );
+      return em.query(
+        `WITH u AS (
          UPDATE mcp_tool_approvals SET status = 'approved', approved_at = now(), approved_by = $4
           WHERE server = $1 AND tool = $2 AND hash = $3 RETURNING *
        ) SELECT *, true AS current FROM u`,
-      [server, tool, current.hash, by],
-    );
+        [server, tool, current.hash, by],
+      );
+    });
     return { stale: false as const, record: toRecord(rows[0]) };
   }
 }
