@@ -31,8 +31,8 @@ describe('OpenAI-compatible API: tools', () => {
     p.plain.reset();
   });
 
-  const jobOf = async (jobId: string | null) =>
-    (await p.http('GET', `/v1/jobs/${jobId}`, { key: p.key })).body;
+  const jobOf = async (jobId: string | null): Promise<{ result: unknown }> =>
+    (await p.http('GET', `/v1/jobs/${jobId}`, { key: p.key })).body as { result: unknown };
 
   describe('non-streamed', () => {
     it('answers tool calls with content null and finish_reason tool_calls, passing the controls upstream', async () => {
@@ -99,10 +99,9 @@ describe('OpenAI-compatible API: tools', () => {
         tools: [weatherTool],
       });
       const calls = first.choices[0].message.tool_calls!;
-      expect(calls.map((c) => c.type === 'function' && JSON.parse(c.function.arguments))).toEqual([
-        { city: 'Oslo' },
-        { city: 'Rome', unit: 'c' },
-      ]);
+      expect(
+        calls.map((c): unknown => c.type === 'function' && JSON.parse(c.function.arguments)),
+      ).toEqual([{ city: 'Oslo' }, { city: 'Rome', unit: 'c' }]);
       // The assistant message goes back as the SDK gave it (content null), then the results.
       messages.push(first.choices[0].message);
       for (const call of calls) {

@@ -36,7 +36,7 @@ class RecordingResponse extends EventEmitter {
       .filter((line) => line.startsWith('data: '))
       .slice(1)
       .map((line) => line.slice(6).trim())
-      .map((data) => (data === '[DONE]' ? data : JSON.parse(data)));
+      .map((data): unknown => (data === '[DONE]' ? data : JSON.parse(data)));
   }
 }
 
