@@ -9,6 +9,7 @@ import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
 import { StreamsModule } from '@switchboard/streams';
+import { ToolsModule } from '@switchboard/tools';
 import { AdminController } from './admin/admin.controller';
 import { AdminBoardModule } from './admin/bull-board.module';
 import { McpAdminModule } from './admin/mcp-admin.module';
@@ -33,6 +34,7 @@ import { ChatCompletionsService } from './openai/chat-completions.service';
 import { ChatJobFollower } from './openai/chat-job-follower';
 import { ModelResolver } from './openai/model-resolver';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
+import { ToolsController } from './tools/tools.controller';
 
 @Module({
   imports: [
@@ -50,6 +52,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     AdminBoardModule,
     McpAdminModule,
     EventsModule,
+    ToolsModule,
     McpModule,
   ],
   controllers: [
@@ -61,6 +64,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
     CostsController,
     MetricsController,
     ChatCompletionsController,
+    ToolsController,
   ],
   providers: [
     JobsService,

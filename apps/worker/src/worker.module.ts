@@ -7,6 +7,7 @@ import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
 import { StreamsModule } from '@switchboard/streams';
+import { ToolsModule } from '@switchboard/tools';
 import { McpWorkerModule } from '@switchboard/tools';
 import { CancelWatchService } from './cancel-watch.service';
 import { MaintenanceModule } from './maintenance/maintenance.module';
@@ -22,6 +23,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     StreamsModule,
     QueueModule,
     ActorsModule,
+    ToolsModule,
     // Also reached through LlmModule; listed because budgets and alerts depend on it here.
     BudgetModule,
     BudgetAlertsModule,

@@ -44,13 +44,38 @@ export class ToolCallRecorder {
     });
   }
 
+  /** Reports the call's end; `quiet` only summarises it (a replay of an earlier run's call). */
   async finished(
     call: CallFacts,
     result: CallOutcome,
     durationMs: number,
+    quiet = false,
   ): Promise<ToolCallRecord> {
     const resultBytes = Buffer.byteLength(result.content);
     const argumentBytes = Buffer.byteLength(call.rawArguments);
+    if (!quiet) await this.report(call, result, durationMs, argumentBytes, resultBytes);
+    return {
+      callId: call.callId,
+      name: call.name,
+      server: call.server,
+      turn: call.turn,
+      outcome: result.outcome,
+      durationMs,
+      argumentBytes,
+      resultBytes,
+      ...(result.errorClass ? { errorClass: result.errorClass } : {}),
+      ...(result.isError ? { error: result.content } : {}),
+      ...(result.data !== undefined ? { data: result.data } : {}),
+    };
+  }
+
+  private async report(
+    call: CallFacts,
+    result: CallOutcome,
+    durationMs: number,
+    argumentBytes: number,
+    resultBytes: number,
+  ): Promise<void> {
     this.scope.events?.publish({
       type: 'tool_result',
       callId: call.callId,
@@ -83,18 +108,5 @@ export class ToolCallRecorder {
     await this.scope.track(this.rows.insert(row)).catch((error: Error) => {
       this.logger.warn(`tool_invocations row for job ${message.jobId} lost: ${error.message}`);
     });
-    return {
-      callId: call.callId,
-      name: call.name,
-      server: call.server,
-      turn: call.turn,
-      outcome: result.outcome,
-      durationMs,
-      argumentBytes,
-      resultBytes,
-      ...(result.errorClass ? { errorClass: result.errorClass } : {}),
-      ...(result.isError ? { error: result.content } : {}),
-      ...(result.data !== undefined ? { data: result.data } : {}),
-    };
   }
 }

@@ -18,6 +18,13 @@ interface PlannedCall {
   stop?: boolean;
 }
 
+interface Executed {
+  result: CallOutcome;
+  durationMs: number;
+  /** A side-effecting call's recorded outcome, returned without running it. */
+  replayed?: boolean;
+}
+
 export interface TurnResult {
   messages: LlmMessage[];
   records: ToolCallRecord[];
@@ -48,7 +55,7 @@ export class ToolTurn {
       parallel &&
       runnable.length > 1 &&
       runnable.every((p) => p.tool!.parallel && !p.tool!.sideEffects);
-    const outcomes = new Map<PlannedCall, { result: CallOutcome; durationMs: number }>();
+    const outcomes = new Map<PlannedCall, Executed>();
     if (together) {
       await Promise.all(runnable.map(async (p) => outcomes.set(p, await this.execute(p))));
     } else {
@@ -63,7 +70,11 @@ export class ToolTurn {
         done = { result: p.refused, durationMs: 0 };
       }
       const result = done?.result ?? failure('loop', 'not_run', NOT_RUN);
-      if (done) records.push(await this.recorder.finished(p.facts, done.result, done.durationMs));
+      if (done) {
+        // A replayed side-effecting call was told and logged by the run that made it.
+        const quiet = done.replayed === true;
+        records.push(await this.recorder.finished(p.facts, done.result, done.durationMs, quiet));
+      }
       messages.push({
         role: 'tool',
         toolCallId: p.call.id,
@@ -147,7 +158,7 @@ export class ToolTurn {
     };
   }
 
-  private async execute(p: PlannedCall): Promise<{ result: CallOutcome; durationMs: number }> {
+  private async execute(p: PlannedCall): Promise<Executed> {
     const tool = p.tool!;
     const { message, signal, steps } = this.scope;
     const ctx = {
@@ -157,20 +168,26 @@ export class ToolTurn {
       tier: message.tier,
       privacy: message.privacy,
     };
-    this.recorder.started(p.facts);
     const start = performance.now();
-    let result: CallOutcome;
-    if (tool.sideEffects) {
-      // Journaled: a re-run of the job gets the recorded outcome; one that was started and
-      // never recorded is not run again (its effect may have happened).
-      const once = await steps.once(`tool:${tool.name}`, () =>
-        invokeTool(tool, p.args, ctx, signal),
-      );
-      result = 'interrupted' in once ? INTERRUPTED : once.value;
-    } else {
-      result = await invokeTool(tool, p.args, ctx, signal);
+    if (!tool.sideEffects) {
+      this.recorder.started(p.facts);
+      const result = await invokeTool(tool, p.args, ctx, signal);
+      return { result, durationMs: Math.round(performance.now() - start) };
     }
-    return { result, durationMs: Math.round(performance.now() - start) };
+    // Journaled: a re-run of the job gets the recorded outcome; one that was started and
+    // never recorded is not run again (its effect may have happened).
+    let ran = false;
+    const once = await steps.once(`tool:${tool.name}`, () => {
+      ran = true;
+      this.recorder.started(p.facts);
+      return invokeTool(tool, p.args, ctx, signal);
+    });
+    const durationMs = Math.round(performance.now() - start);
+    if ('interrupted' in once) {
+      this.recorder.started(p.facts);
+      return { result: INTERRUPTED, durationMs };
+    }
+    return { result: once.value, durationMs, replayed: !ran };
   }
 }
 

@@ -10,6 +10,7 @@ import { budgetSchemas } from './budget-schemas';
 import { eventSchemas } from './event-schemas';
 import { llmSchemas } from './llm-schemas';
 import { ref } from './openapi-refs';
+import { toolSchemas } from './tool-schemas';
 
 const nullable = (schema: Record<string, unknown>) => ({ ...schema, nullable: true });
 const timestamp = { type: 'string', format: 'date-time' };
@@ -88,6 +89,7 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
     ...openAiSchemas(),
     ...budgetSchemas(),
     ...eventSchemas(),
+    ...toolSchemas(),
     Problem: {
       type: 'object',
       description: 'RFC 9457 problem details',

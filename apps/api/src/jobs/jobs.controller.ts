@@ -58,7 +58,7 @@ export class JobsController {
     description: 'Same Idempotency-Key: the existing job',
     schema: ref('Job'),
   })
-  @ApiResponse(problemResponses(400, 401, 402, 413, 422, 429, 503))
+  @ApiResponse(problemResponses(400, 401, 402, 403, 413, 422, 429, 503))
   async submit(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BudgetService, microsToDollars } from '@switchboard/budget';
-import { parseJobRequest, type Tier } from '@switchboard/catalogue';
+import { parseJobRequest, type JobRequest, type Tier } from '@switchboard/catalogue';
 import { JobRecordsRepository, decodeJobCursor, type JobEntity } from '@switchboard/persistence';
 import {
   EnqueueFailedError,
@@ -8,6 +8,7 @@ import {
   JobControlService,
   JobSubmissionService,
 } from '@switchboard/queue';
+import { ToolRegistry } from '@switchboard/tools';
 import { ProblemException } from '../problems/problem';
 import { toFieldErrors } from './field-errors';
 import { toJobView, type JobView } from './job.view';
@@ -24,6 +25,7 @@ export class JobsService {
     private readonly submission: JobSubmissionService,
     private readonly control: JobControlService,
     private readonly budget: BudgetService,
+    private readonly tools: ToolRegistry,
   ) {}
 
   async submit(
@@ -53,10 +55,11 @@ export class JobsService {
         errors: problem.errors,
       });
     }
-    // A replay of an accepted request still gets its job back, budget or not.
+    // A replay of an accepted request still gets its job back, budget or tools or not.
     const replay = idempotencyKey
       ? await this.records.findByIdempotencyKey(tenantId, idempotencyKey)
       : null;
+    if (!replay) this.refuseToolsNotAllowed(parsed.request);
     if (!replay) await this.refuseIfBudgetExhausted(tenantId, apiKeyId);
     try {
       const { record, created } = await this.submission.submit(tenantId, parsed.request, {
@@ -81,6 +84,31 @@ export class JobsService {
       }
       throw error;
     }
+  }
+
+  /** 403 when `allowedTools` names a tool the role may not use, or a non-local one privately. */
+  private refuseToolsNotAllowed(request: JobRequest): void {
+    const problem = this.tools.checkRequest(request);
+    if (!problem) return;
+    const { role, tier, privacy } = request;
+    if (problem.kind === 'tool-not-allowed') {
+      throw new ProblemException(
+        403,
+        'tool-not-allowed',
+        `allowedTools: '${problem.pattern}' names no tool the ${role} role may use ` +
+          '(GET /v1/tools?role=' +
+          role +
+          ' lists them).',
+        { tool: problem.pattern, role },
+      );
+    }
+    throw new ProblemException(
+      403,
+      'tool-not-private',
+      `allowedTools: '${problem.pattern}' names only tools that reach beyond this machine; ` +
+        `a ${privacy ? 'private' : `tier-${tier}`} job may use only local tools.`,
+      { tool: problem.pattern, role },
+    );
   }
 
   /**
