@@ -1,8 +1,8 @@
 import type { LlmConfig } from '@switchboard/config';
 import { createHash } from 'node:crypto';
 import { abortableSleep } from '../abortable-sleep';
-import { wantsSimulatedError } from '../simulated-directives';
-import { simulatedWords } from '../simulated-text';
+import { wantsSimulatedError } from '../simulated/simulated-directives';
+import { simulatedWords } from '../simulated/simulated-text';
 import { estimateMessageTokens, estimateTokens } from '../token-count';
 import { ProviderError } from './provider-error';
 import type {

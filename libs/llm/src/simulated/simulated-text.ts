@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LlmMessage } from './messages/llm-message';
+import type { LlmMessage } from '../messages/llm-message';
 
 const WORDS = (
   'the plan agent queue token budget route model stream result review code test ' +

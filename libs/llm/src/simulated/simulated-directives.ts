@@ -1,5 +1,5 @@
-import type { LlmMessage } from './messages/llm-message';
-import { contentText } from './messages/message-input';
+import type { LlmMessage } from '../messages/llm-message';
+import { contentText } from '../messages/message-input';
 
 /**
  * The simulated provider can be told to fail, so development and tests can exercise retries
