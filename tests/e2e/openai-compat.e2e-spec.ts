@@ -209,19 +209,43 @@ describe('OpenAI-compatible API', () => {
       ],
       ['n=2', { model: 'tier-1', messages: user('x'), n: 2 }, 'n', 'unsupported_value'],
       [
-        'an image part',
+        'an image part for models without vision',
         {
           model: 'tier-1',
           messages: [
             { role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://a/b' } }] },
           ],
         },
+        'messages',
+        'unsupported_value',
+      ],
+      [
+        'an audio part',
+        {
+          model: 'tier-1',
+          messages: [
+            {
+              role: 'user',
+              content: [{ type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }],
+            },
+          ],
+        },
         'messages[0].content[0].type',
         'unsupported_value',
       ],
       [
-        'tools',
+        'a tool without a name',
         { model: 'tier-1', messages: user('x'), tools: [{ type: 'function', function: {} }] },
+        'tools[0].function.name',
+        'missing_required_parameter',
+      ],
+      [
+        'tools for models without tool calling',
+        {
+          model: 'tier-1',
+          messages: user('x'),
+          tools: [{ type: 'function', function: { name: 'f' } }],
+        },
         'tools',
         'unsupported_parameter',
       ],
