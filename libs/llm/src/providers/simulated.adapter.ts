@@ -1,8 +1,10 @@
 import type { LlmConfig } from '@switchboard/config';
 import { createHash } from 'node:crypto';
 import { abortableSleep } from '../abortable-sleep';
+import { ToolCallAssembler } from '../messages/tool-call-assembler';
+import { type SimulatedAnswer, simulatedAnswer } from '../simulated/simulated-answer';
 import { wantsSimulatedError } from '../simulated/simulated-directives';
-import { simulatedWords } from '../simulated/simulated-text';
+import { UnknownToolChoiceError } from '../simulated/simulated-tools';
 import { estimateMessageTokens, estimateTokens } from '../token-count';
 import { ProviderError } from './provider-error';
 import type {
@@ -15,8 +17,9 @@ import type {
 } from './provider.types';
 
 /**
- * The clearly labelled development and benchmark provider: deterministic text, exact token
- * counts and configurable latency (first token, then a steady rate). Never a real model.
+ * The clearly labelled development and benchmark provider: deterministic text, tool calls and
+ * JSON answers (see `simulatedAnswer`), exact token counts and configurable latency (first
+ * token, then a steady rate). Never a real model.
  */
 export class SimulatedAdapter implements ProviderAdapter {
   readonly kind = 'simulated';
@@ -28,16 +31,24 @@ export class SimulatedAdapter implements ProviderAdapter {
 
   async chat(call: ProviderChatCall): Promise<ProviderChatResult> {
     let text = '';
+    const toolCalls = new ToolCallAssembler();
     for await (const chunk of this.stream(call)) {
       if (chunk.type === 'delta') text += chunk.text;
-      else if (chunk.type === 'done')
-        return { text, finishReason: chunk.finishReason, usage: chunk.usage! };
+      else if (chunk.type === 'tool_call') toolCalls.push(chunk);
+      else {
+        return {
+          text,
+          ...(toolCalls.size > 0 ? { toolCalls: toolCalls.toolCalls() } : {}),
+          finishReason: chunk.finishReason,
+          usage: chunk.usage!,
+        };
+      }
     }
     throw new ProviderError('connection', this.name, 'simulated stream ended early');
   }
 
   async *stream(call: ProviderChatCall): AsyncIterable<ProviderStreamChunk> {
-    const { words, truncated } = simulatedWords(call.messages, call.maxTokens);
+    const answer = this.answer(call);
     await abortableSleep(this.config.simulatedLatencyMs, call.signal);
     if (wantsSimulatedError(call.messages)) {
       throw new ProviderError('server', this.name, 'simulated provider error (requested)', {
@@ -46,8 +57,8 @@ export class SimulatedAdapter implements ProviderAdapter {
     }
     const perTokenMs = 1000 / this.config.simulatedTokensPerSecond;
     let owed = 0;
-    for (let i = 0; i < words.length; i++) {
-      owed += perTokenMs;
+    for (const { chunk, tokens } of answer.pieces) {
+      owed += perTokenMs * tokens;
       // Sleep only in whole milliseconds, so fast rates don't pay a timer per token.
       if (owed >= 1) {
         await abortableSleep(Math.floor(owed), call.signal);
@@ -55,17 +66,29 @@ export class SimulatedAdapter implements ProviderAdapter {
       } else if (call.signal.aborted) {
         throw call.signal.reason as Error;
       }
-      yield { type: 'delta', text: i === 0 ? words[i] : ` ${words[i]}` };
+      yield chunk;
     }
     yield {
       type: 'done',
-      finishReason: truncated ? 'length' : 'stop',
+      finishReason: answer.finishReason,
       usage: {
-        inputTokens: estimateMessageTokens(call.messages),
-        outputTokens: words.length,
+        inputTokens: estimateMessageTokens(call.messages, call.tools),
+        outputTokens: answer.outputTokens,
         cachedInputTokens: 0,
       },
     };
+  }
+
+  /** The answer, decided up front; a tool_choice naming no offered tool is a bad request. */
+  private answer(call: ProviderChatCall): SimulatedAnswer {
+    try {
+      return simulatedAnswer(call);
+    } catch (error) {
+      if (error instanceof UnknownToolChoiceError) {
+        throw new ProviderError('bad_request', this.name, error.message, { status: 400 });
+      }
+      throw error;
+    }
   }
 
   async embed(call: ProviderEmbedCall): Promise<ProviderEmbedResult> {
