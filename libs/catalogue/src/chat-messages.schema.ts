@@ -67,7 +67,10 @@ const ajv = new Ajv({ strict: false, validateSchema: true });
 
 /** A JSON Schema document, checked against the JSON Schema meta-schema. */
 const jsonSchemaObject = z.record(z.string(), z.unknown()).superRefine((schema, ctx) => {
-  if (!ajv.validateSchema(schema)) {
+  // Checked against ajv's meta-schema whatever `$schema` says (zod 4 and LangChain write
+  // draft 2020-12's, which ajv would throw on as an unknown meta-schema: a 500, not a 400).
+  const { $schema: _declared, ...body } = schema;
+  if (!ajv.validateSchema(body)) {
     ctx.addIssue({ code: 'custom', message: `not a valid JSON Schema: ${ajv.errorsText()}` });
   } else if (schema.type !== undefined && schema.type !== 'object') {
     ctx.addIssue({

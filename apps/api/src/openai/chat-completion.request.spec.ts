@@ -483,6 +483,18 @@ describe('parseChatCompletion', () => {
     });
   });
 
+  it('takes parameters declaring draft 2020-12, as zod 4 and LangChain write them', () => {
+    const parameters = { $schema: 'https://json-schema.org/draft/2020-12/schema', ...weather };
+    const request = parseChatCompletion({
+      model: 'm',
+      messages: user('x'),
+      tools: [tool('weather', parameters)],
+    });
+    expect(request.tools).toEqual([
+      { name: 'weather', description: 'the weather tool', parameters },
+    ]);
+  });
+
   it('refuses a tool_choice naming a function not among tools', () => {
     expect(
       refusal({
