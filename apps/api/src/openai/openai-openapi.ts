@@ -24,6 +24,76 @@ const textPart = {
   required: ['type', 'text'],
   properties: { type: { type: 'string', enum: ['text'] }, text: { type: 'string' } },
 };
+const imagePart = {
+  type: 'object',
+  required: ['type', 'image_url'],
+  description: 'user messages only; needs a model with vision',
+  properties: {
+    type: { type: 'string', enum: ['image_url'] },
+    image_url: {
+      type: 'object',
+      required: ['url'],
+      properties: {
+        url: {
+          type: 'string',
+          description: 'an http(s) URL, or a data: URL of base64 PNG, JPEG, GIF or WebP',
+        },
+        detail: { type: 'string', description: 'accepted and ignored' },
+      },
+    },
+  },
+};
+const toolCall = {
+  type: 'object',
+  required: ['id', 'type', 'function'],
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string', enum: ['function'] },
+    function: {
+      type: 'object',
+      required: ['name', 'arguments'],
+      properties: {
+        name: { type: 'string' },
+        arguments: { type: 'string', description: 'JSON text, as the model wrote it' },
+      },
+    },
+  },
+};
+const toolCallDelta = {
+  type: 'object',
+  description:
+    "a call's first delta has id, type, name and arguments ''; the next ones argument pieces",
+  properties: {
+    index: { type: 'integer' },
+    id: { type: 'string' },
+    type: { type: 'string', enum: ['function'] },
+    function: {
+      type: 'object',
+      properties: { name: { type: 'string' }, arguments: { type: 'string' } },
+    },
+  },
+};
+const finishReason = { type: 'string', enum: ['stop', 'length', 'tool_calls'] };
+const functionTool = {
+  type: 'object',
+  required: ['type', 'function'],
+  properties: {
+    type: { type: 'string', enum: ['function'] },
+    function: {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+        description: { type: 'string' },
+        parameters: {
+          type: 'object',
+          description: 'JSON Schema of an object; an invalid one is a 400 naming the function',
+        },
+        strict: { type: 'boolean', description: 'accepted; the schema reaches the provider' },
+      },
+    },
+  },
+};
 
 /** OpenAPI schemas of POST /v1/chat/completions and the model aliases of GET /v1/models. */
 export function openAiSchemas(): Record<string, Record<string, unknown>> {
@@ -39,10 +109,21 @@ export function openAiSchemas(): Record<string, Record<string, unknown>> {
           minItems: 1,
           items: {
             type: 'object',
-            required: ['role', 'content'],
+            required: ['role'],
             properties: {
-              role: { type: 'string', enum: ['system', 'developer', 'user', 'assistant'] },
-              content: { oneOf: [{ type: 'string' }, { type: 'array', items: textPart }] },
+              role: { type: 'string', enum: ['system', 'developer', 'user', 'assistant', 'tool'] },
+              content: nullable({
+                description: 'null only for an assistant message with tool_calls',
+                oneOf: [
+                  { type: 'string' },
+                  { type: 'array', items: { oneOf: [textPart, imagePart] } },
+                ],
+              }),
+              tool_calls: { type: 'array', items: toolCall, description: 'assistant messages' },
+              tool_call_id: {
+                type: 'string',
+                description: 'tool messages: the id of the call (of an earlier assistant message)',
+              },
             },
           },
         },
@@ -58,6 +139,42 @@ export function openAiSchemas(): Record<string, Record<string, unknown>> {
           properties: { include_usage: { type: 'boolean' } },
         }),
         n: nullable({ type: 'integer', enum: [1] }),
+        tools: nullable({ type: 'array', minItems: 1, maxItems: 128, items: functionTool }),
+        tool_choice: nullable({
+          oneOf: [
+            { type: 'string', enum: ['auto', 'none', 'required'] },
+            {
+              type: 'object',
+              required: ['type', 'function'],
+              properties: {
+                type: { type: 'string', enum: ['function'] },
+                function: {
+                  type: 'object',
+                  required: ['name'],
+                  properties: { name: { type: 'string' } },
+                },
+              },
+            },
+          ],
+        }),
+        parallel_tool_calls: nullable({ type: 'boolean' }),
+        response_format: nullable({
+          type: 'object',
+          required: ['type'],
+          properties: {
+            type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] },
+            json_schema: {
+              type: 'object',
+              required: ['name', 'schema'],
+              properties: {
+                name: { type: 'string' },
+                description: { type: 'string' },
+                schema: { type: 'object' },
+                strict: { type: 'boolean' },
+              },
+            },
+          },
+        }),
         user: { type: 'string', description: 'accepted and ignored' },
       },
     },
@@ -78,10 +195,11 @@ export function openAiSchemas(): Record<string, Record<string, unknown>> {
                 type: 'object',
                 properties: {
                   role: { type: 'string', enum: ['assistant'] },
-                  content: { type: 'string' },
+                  content: nullable({ type: 'string', description: 'null with tool calls only' }),
+                  tool_calls: { type: 'array', items: toolCall },
                 },
               },
-              finish_reason: { type: 'string', enum: ['stop', 'length'] },
+              finish_reason: finishReason,
             },
           },
         },
@@ -104,9 +222,13 @@ export function openAiSchemas(): Record<string, Record<string, unknown>> {
               index: { type: 'integer' },
               delta: {
                 type: 'object',
-                properties: { role: { type: 'string' }, content: { type: 'string' } },
+                properties: {
+                  role: { type: 'string' },
+                  content: { type: 'string' },
+                  tool_calls: { type: 'array', items: toolCallDelta },
+                },
               },
-              finish_reason: nullable({ type: 'string', enum: ['stop', 'length'] }),
+              finish_reason: nullable(finishReason),
             },
           },
         },
