@@ -16,6 +16,7 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { errorMessage } from './mcp-content';
 import { mcpReconnectsTotal } from './mcp.metrics';
 import type { McpServerConfig } from './mcp-servers.schema';
 
@@ -269,10 +270,11 @@ export class McpConnection {
  */
 function isHttpFailure(error: unknown): boolean {
   if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
-  return error instanceof StreamableHTTPError || error instanceof TypeError;
+  // By name: fetch's TypeError may come from another realm (vm contexts, test runners).
+  return error instanceof StreamableHTTPError || (error as Error | null)?.name === 'TypeError';
 }
 
 function describe(error: unknown, stderr: readonly string[]): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return stderr.length > 0 ? `${message} (stderr: ${stderr.slice(-3).join(' | ')})` : message;
 }

@@ -49,3 +49,9 @@ export function toToolOutput(result: CallToolResult): ToolOutput {
 }
 
 export const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** An error's message, also for errors of another realm (where `instanceof Error` fails). */
+export function errorMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}

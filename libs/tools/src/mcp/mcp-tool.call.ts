@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCallContext, ToolOutput } from '../tool.types';
 import { McpUnavailableError, type McpConnection } from './mcp-connection';
-import { toToolOutput, utf8Bytes } from './mcp-content';
+import { errorMessage, toToolOutput, utf8Bytes } from './mcp-content';
 import { mcpToolCallsTotal, mcpToolOutputBytesTotal, type McpCallOutcome } from './mcp.metrics';
 
 const logger = new Logger('McpToolCall');
@@ -65,8 +66,10 @@ export async function callMcpTool(
       return fail('timeout', `Tool ${request.name} timed out after ${request.timeoutMs} ms.`);
     }
     if (error instanceof McpUnavailableError) return fail('unavailable', error.message);
-    const message = error instanceof Error ? error.message : String(error);
-    return fail('failed', `Tool ${request.name} failed: ${message.slice(0, 2_000)}`);
+    const message = errorMessage(error);
+    const status =
+      error instanceof StreamableHTTPError && error.code ? ` (HTTP ${error.code})` : '';
+    return fail('failed', `Tool ${request.name} failed${status}: ${message.slice(0, 2_000)}`);
   }
   const bytes = utf8Bytes(output.content);
   mcpToolOutputBytesTotal.inc({ server }, bytes);
