@@ -1,8 +1,9 @@
 // `npm run bench`: raw BullMQ against the platform's worker path (simulated provider, and
 // real routing to a fake OpenAI server, with budgets off and on), the Redis commands each LLM
 // call sends, the LLM router's overhead per call against the same SDK called directly, and
-// the API's submission path against its bare HTTP stack, in one run on the same Redis and
-// PostgreSQL.
+// the API's submission path against its bare HTTP stack, the tool loop against the same bare
+// router calls and an MCP tool call against the official SDK client's, in one run on the same
+// Redis and PostgreSQL.
 // Env: REDIS_URL, DATABASE_URL, DATABASE_POOL_SIZE, BENCH_JOBS (5000, concurrency 50),
 // BENCH_JOBS_C1 (BENCH_JOBS / 5), BENCH_ROUNDS (3), BENCH_DURATION_S (10), BENCH_CONNECTIONS (50),
 // BENCH_ROUTER_CALLS (2000 timed sequential calls per path and call kind in the router leg),
@@ -10,7 +11,10 @@
 // BENCH_SSE_SUBSCRIBERS (1000 concurrent SSE subscribers), BENCH_SSE_TOKENS (300 tokens per
 // followed job, 20 ms apart), STREAM_COALESCE_MS (passed to the ttft leg's API and worker),
 // BENCH_ONLY=ttft (run only the time-to-first-token and SSE subscriber leg),
-// BENCH_ONLY=invocation-log (run only the durable against the memory invocation log leg).
+// BENCH_TOOL_RUNS (1000 timed runs of 3 turns per path in the tool loop leg), BENCH_MCP_CALLS
+// (2000 timed sequential MCP calls per path),
+// BENCH_ONLY=invocation-log (run only the durable against the memory invocation log leg),
+// BENCH_ONLY=tools (run only the tool loop and MCP call legs).
 import 'reflect-metadata';
 import { errorText, progress, say } from './bench-output';
 import { renderReport, type BenchResults } from './bench-report';
@@ -24,6 +28,9 @@ import { processMemory } from './proc-memory';
 import { rawBullmqLeg } from './raw-bullmq.leg';
 import { routerOverheadLeg } from './router-overhead.leg';
 import { submissionLeg } from './submission.leg';
+import { mcpCallLeg } from './mcp-call.leg';
+import { toolLoopLeg } from './tool-loop.leg';
+import { renderToolsSection } from './tools-report';
 import { renderTtftSection } from './ttft-report';
 import { ttftLeg } from './ttft.leg';
 import { runWorkerLegs } from './worker-legs';
@@ -39,8 +46,12 @@ async function main(): Promise<void> {
     await onlyInvocationLog(settings);
     return;
   }
+  if (process.env.BENCH_ONLY === 'tools') {
+    await onlyTools(settings);
+    return;
+  }
   if (process.env.BENCH_ONLY) {
-    throw new Error('BENCH_ONLY accepts only "ttft" or "invocation-log"');
+    throw new Error('BENCH_ONLY accepts only "ttft", "invocation-log" or "tools"');
   }
   const machine = await describeMachine(settings);
   progress(
@@ -54,6 +65,8 @@ async function main(): Promise<void> {
   const pg = [await probePgLatency(settings)];
   // Before the worker legs: sequential latencies are the figures most hurt by a busy machine.
   const router = await routerOverheadLeg(settings);
+  const toolLoop = await toolLoopLeg(settings);
+  const mcpCall = await mcpCallLeg();
   const { raw, platform, routed, budget } = await runWorkerLegs(settings);
   const invocationLog = await invocationLogLeg(settings);
   const benchMemory = processMemory('self');
@@ -81,6 +94,8 @@ async function main(): Promise<void> {
   say(renderInvocationLogSection(invocationLog).join('\n'));
   say('');
   say(renderTtftSection(ttft));
+  say('');
+  say(renderToolsSection(toolLoop, mcpCall).join('\n'));
   const warning = busyWarning(loads);
   if (warning) say(`\nWARNING: ${warning}.`);
   failUnlessRowsOk(invocationLog);
@@ -110,6 +125,22 @@ function failUnlessRowsOk(result: InvocationLogResult): void {
   if (!invocationRowsOk(result)) {
     throw new Error('invocation log leg: some job did not leave exactly one invocation row');
   }
+}
+
+/** BENCH_ONLY=tools: the tool loop and MCP call legs alone (each checks its own rows). */
+async function onlyTools(settings: ReturnType<typeof readBenchSettings>): Promise<void> {
+  const machine = await describeMachine(settings);
+  const loads = [loadNow()];
+  progress(`run ${settings.runId}, tools only; ${machine}`);
+  const toolLoop = await toolLoopLeg(settings);
+  const mcpCall = await mcpCallLeg();
+  loads.push(loadNow());
+  say('');
+  say(`Machine: ${machine}; 1-min load average ${loads.map((l) => l.toFixed(2)).join(' → ')}`);
+  say('');
+  say(renderToolsSection(toolLoop, mcpCall).join('\n'));
+  const warning = busyWarning(loads);
+  if (warning) say(`\nWARNING: ${warning}.`);
 }
 
 /** BENCH_ONLY=ttft: the time-to-first-token and SSE subscriber leg alone. */

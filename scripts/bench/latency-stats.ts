@@ -2,6 +2,7 @@
 export interface LatencySummary {
   calls: number;
   medianMs: number;
+  p95Ms: number;
   p99Ms: number;
   meanMs: number;
 }
@@ -19,6 +20,7 @@ export function summarize(samples: readonly number[]): LatencySummary {
   return {
     calls: sorted.length,
     medianMs: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
     p99Ms: percentile(sorted, 99),
     meanMs: sorted.length > 0 ? sum / sorted.length : NaN,
   };
