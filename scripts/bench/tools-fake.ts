@@ -47,7 +47,7 @@ export interface ToolRowCounts {
   jobs: number;
 }
 
-/** A leg's tool_invocations rows: `ok` ones of `tool`, all of them, and their jobs. */
+/** A leg's tool_invocations rows of one tool: `ok` ones, all of them, and their jobs. */
 export async function countToolRows(
   databaseUrl: string,
   schema: string,
@@ -57,9 +57,9 @@ export async function countToolRows(
   await pg.connect();
   try {
     const { rows } = await pg.query<{ ok: string; total: string; jobs: string }>(
-      `SELECT count(*) FILTER (WHERE outcome = 'ok' AND tool = $1) AS ok, count(*) AS total,
+      `SELECT count(*) FILTER (WHERE outcome = 'ok') AS ok, count(*) AS total,
               count(DISTINCT job_id) AS jobs
-         FROM "${schema}".tool_invocations`,
+         FROM "${schema}".tool_invocations WHERE tool = $1`,
       [tool],
     );
     return { ok: Number(rows[0].ok), total: Number(rows[0].total), jobs: Number(rows[0].jobs) };
