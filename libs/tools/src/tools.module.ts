@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CalculatorTool } from './builtin/calculator.tool';
 import { CodeCheckTool } from './builtin/code-check.tool';
@@ -21,8 +21,10 @@ export const BUILTIN_TOOLS = [
 
 /**
  * The tool registry, the built-in tools and `ctx.tools` (found by the actors' capability
- * registry where the actors run). Needs the config and persistence modules.
+ * registry where the actors run). Global: one registry per process, which job submission
+ * anywhere checks against. Needs the config and persistence modules.
  */
+@Global()
 @Module({
   imports: [DiscoveryModule],
   providers: [ToolRegistry, ToolInvocationsRepository, ToolsCapability, ...BUILTIN_TOOLS],

@@ -14,6 +14,7 @@ export const SWITCHBOARD_V1_RESOURCES: ReadonlySet<string> = new Set([
   'providers',
   'budgets',
   'costs',
+  'tools',
 ]);
 
 /** The OpenAI-compatible endpoints Switchboard answers, as error messages name them. */
