@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -30,16 +31,21 @@ const INSTRUCTIONS =
  * server and transport, so any API instance answers any request). The tools are built once.
  */
 @Injectable()
-export class McpServerFactory {
-  private readonly tools: Map<string, McpTool>;
-  private readonly listing: Tool[];
+export class McpServerFactory implements OnModuleInit {
+  private jobs!: JobsService;
+  private tools = new Map<string, McpTool>();
+  private listing: Tool[] = [];
 
   constructor(
-    private readonly jobs: JobsService,
+    private readonly moduleRef: ModuleRef,
     private readonly jobEnd: JobEndWaiter,
-    config: Config,
-  ) {
-    const tools = [...submitTools(jobs), ...jobTools(jobs, jobEnd, config)];
+    private readonly config: Config,
+  ) {}
+
+  /** The API's own JobsService (the one the REST routes use), found once everything exists. */
+  onModuleInit(): void {
+    this.jobs = this.moduleRef.get(JobsService, { strict: false });
+    const tools = [...submitTools(this.jobs), ...jobTools(this.jobs, this.jobEnd, this.config)];
     this.tools = new Map(tools.map((t) => [t.name, t]));
     this.listing = tools.map(toolListing);
   }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@switchboard/auth';
 import { EventsModule } from '../events/events.module';
-import { JobsService } from '../jobs/jobs.service';
 import { McpController } from './mcp.controller';
 import { McpServerFactory } from './mcp-server.factory';
 
@@ -9,6 +8,7 @@ import { McpServerFactory } from './mcp-server.factory';
 @Module({
   imports: [AuthModule, EventsModule],
   controllers: [McpController],
-  providers: [JobsService, McpServerFactory],
+  // JobsService is the API module's own, found by McpServerFactory at init.
+  providers: [McpServerFactory],
 })
 export class McpModule {}
