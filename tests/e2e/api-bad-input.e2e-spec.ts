@@ -69,7 +69,14 @@ describe('POST /v1/jobs refuses bad requests with problem+json and creates nothi
         role: 'chat',
         tier: 1,
         priority: 0,
-        input: { messages: [{ role: 'robot', content: '' }], temperature: 7 },
+        input: {
+          messages: [
+            { role: 'robot', content: 'hi' },
+            { role: 'user', content: '' },
+            { role: 'tool', content: 'result' },
+          ],
+          temperature: 7,
+        },
       },
     });
     expectProblem(several, 422, 'invalid-input');
@@ -78,7 +85,8 @@ describe('POST /v1/jobs refuses bad requests with problem+json and creates nothi
       expect.arrayContaining([
         'priority',
         'input.messages.0.role',
-        'input.messages.0.content',
+        'input.messages.1.content',
+        'input.messages.2.toolCallId',
         'input.temperature',
       ]),
     );
