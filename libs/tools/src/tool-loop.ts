@@ -56,7 +56,7 @@ export class ToolLoop implements ToolsClient {
     const parallel = request.parallel !== false;
     let response: LlmResponse | undefined;
     for (let n = 1; n <= request.maxTurns; n++) {
-      response = await this.scope.llm.chat(this.turnRequest(request, messages, tools, n));
+      response = await this.ask(this.turnRequest(request, messages, tools, n), request.stream);
       const toolCalls = response.toolCalls ?? [];
       if (toolCalls.length === 0) {
         messages.push({ role: 'assistant', content: response.text });
@@ -77,6 +77,20 @@ export class ToolLoop implements ToolsClient {
       calls,
       stoppedBy: 'max_turns',
     };
+  }
+
+  /**
+   * One turn's LLM call. Streamed by default, so the model's text and tool calls reach the
+   * job's event stream as they are written (and a budget can cut a turn off mid-stream).
+   */
+  private async ask(request: LlmRequest, stream = true): Promise<LlmResponse> {
+    if (!stream) return this.scope.llm.chat(request);
+    let response: LlmResponse | undefined;
+    for await (const event of this.scope.llm.stream(request)) {
+      if (event.type === 'done') response = event.response;
+    }
+    if (!response) throw new Error('the LLM stream ended without a response');
+    return response;
   }
 
   private turnRequest(

@@ -18,6 +18,8 @@ export interface ToolRunRequest {
   model?: string;
   maxTokens?: number;
   temperature?: number;
+  /** `false`: each turn is one whole (unstreamed) call; by default turns stream. */
+  stream?: boolean;
 }
 
 /** One tool call of a run, as the loop saw it. */
