@@ -116,6 +116,7 @@ describe("a job's children (actor runtime on BullMQ)", () => {
       maxTier: 3,
       streamFailover: 'restart',
       budgetPolicy: 'defer',
+      allowedTools: ['calculator'],
     });
     expect(await finished(id)).toMatchObject({ status: 'completed' });
     const [mine, top] = sent.get(id)!;
@@ -127,6 +128,7 @@ describe("a job's children (actor runtime on BullMQ)", () => {
       maxTier: 3,
       streamFailover: 'restart',
       budgetPolicy: 'defer',
+      allowedTools: ['calculator'],
       traceId: parent.traceId,
     });
     expect(await child(top)).toMatchObject({
@@ -146,6 +148,7 @@ describe("a job's children (actor runtime on BullMQ)", () => {
       maxTier: null,
       streamFailover: null,
       budgetPolicy: null,
+      allowedTools: null,
     });
   });
 

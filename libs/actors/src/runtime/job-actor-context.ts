@@ -189,12 +189,14 @@ export class JobActorContext implements Omit<ActorContext, keyof ActorCapabiliti
 
   private inheritedRouting(
     tier: number,
-  ): Pick<JobRequest, 'maxTier' | 'streamFailover' | 'budgetPolicy'> {
-    const { maxTier, streamFailover, budgetPolicy } = this.deps.job.data;
+  ): Pick<JobRequest, 'maxTier' | 'streamFailover' | 'budgetPolicy' | 'allowedTools'> {
+    const { maxTier, streamFailover, budgetPolicy, allowedTools } = this.deps.job.data;
     return {
       ...(maxTier !== undefined && maxTier > tier ? { maxTier } : {}),
       ...(streamFailover ? { streamFailover } : {}),
       ...(budgetPolicy ? { budgetPolicy } : {}),
+      // A narrowed job's children stay as narrow (within their own role's allowlist).
+      ...(allowedTools ? { allowedTools } : {}),
     };
   }
 
