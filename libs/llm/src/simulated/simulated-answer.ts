@@ -102,7 +102,7 @@ function jsonText(
 }
 
 /** The longest prefix of `text` (whole code points) whose token count is within `limit`. */
-export function fitTokens(text: string, limit: number): string {
+function fitTokens(text: string, limit: number): string {
   if (estimateTokens(text) <= limit) return text;
   const chars = [...text];
   let lo = 0;
@@ -116,7 +116,7 @@ export function fitTokens(text: string, limit: number): string {
 }
 
 /** Pieces of a few tokens each, as a provider streams them; joined they are the text. */
-export function splitPieces(text: string): string[] {
+function splitPieces(text: string): string[] {
   const runs = text.match(/[\p{L}\p{N}_]+|[^\p{L}\p{N}_]+/gu) ?? [];
   const pieces: string[] = [];
   for (let i = 0; i < runs.length; i += 3) pieces.push(runs.slice(i, i + 3).join(''));
