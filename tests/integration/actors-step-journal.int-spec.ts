@@ -269,6 +269,10 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
     expect(await recordsWith(`loop ${id}`)).toHaveLength(n);
     expect(await recordsWith(`child ${id}`)).toHaveLength(1);
     expect(await rowsOf(id)).toHaveLength(2 * n + 1);
+
+    // BullMQ's 'completed' (the worker app wires it): the job never runs again, its rows go.
+    moduleRef.get(JobRunner).onWorkerCompleted((await plannerQueue.getJob(id))!);
+    await waitUntil(async () => (await rowsOf(id)).length === 0, `${id}'s rows to go`);
   });
 
   it('replays send, spawn and once from Postgres after a run is lost, and never redoes an interrupted once', async () => {

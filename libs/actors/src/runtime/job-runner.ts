@@ -88,6 +88,8 @@ export class JobRunner {
    */
   onWorkerCompleted(job: Job<JobData>): void {
     this.answers.forget(job.id as string).catch(() => undefined); // it expires anyway
+    // A completed job never runs again (retry and replay take failed jobs only).
+    this.stepRows.forget(job.id as string).catch(() => undefined); // they go with the record
   }
 
   /** BullMQ's 'failed' event: catches final failures that never reached `run` (stall limit). */

@@ -29,6 +29,11 @@ export class JobStepsRepository {
     );
   }
 
+  /** A completed job needs its steps no more. */
+  async forget(jobId: string): Promise<void> {
+    await this.rows.delete({ jobId });
+  }
+
   /** The job's recorded steps, by position. */
   async load(jobId: string): Promise<Map<number, DurableStep>> {
     const rows = await this.rows.find({ where: { jobId }, order: { position: 'ASC' } });
