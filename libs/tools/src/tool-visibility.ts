@@ -36,15 +36,19 @@ export function mustStayLocal(job: Pick<ToolJob, 'tier' | 'privacy'>): boolean {
   return job.privacy || job.tier === 0;
 }
 
-export function roleAllows(role: Role, name: string): boolean {
-  return matchesAny(TOOL_ALLOWLISTS[role], name);
+/**
+ * Whether a role may use a tool: its name is on the role's allowlist (TOOL_ALLOWLISTS), or the
+ * tool's source grants the role (an MCP server's `roles`).
+ */
+export function roleAllows(role: Role, tool: Pick<ToolDefinition, 'name' | 'roles'>): boolean {
+  return matchesAny(TOOL_ALLOWLISTS[role], tool.name) || (tool.roles?.includes(role) ?? false);
 }
 
 /** The tools a job's loop may use: its role's allowlist, narrowed by the job, privacy-filtered. */
 export function visibleTools(tools: readonly ToolDefinition[], job: ToolJob): ToolDefinition[] {
   return tools.filter(
     (tool) =>
-      roleAllows(job.role, tool.name) &&
+      roleAllows(job.role, tool) &&
       (job.allowedTools === undefined || matchesAny(job.allowedTools, tool.name)) &&
       (!mustStayLocal(job) || tool.privacyCompatible),
   );
@@ -60,7 +64,7 @@ export function checkAllowedTools(
 ): ToolRequestProblem | undefined {
   for (const pattern of job.allowedTools ?? []) {
     const match = globMatcher(pattern);
-    const allowed = tools.filter((t) => match(t.name) && roleAllows(job.role, t.name));
+    const allowed = tools.filter((t) => match(t.name) && roleAllows(job.role, t));
     if (allowed.length === 0) return { kind: 'tool-not-allowed', pattern };
     if (mustStayLocal(job) && !allowed.some((t) => t.privacyCompatible)) {
       return { kind: 'tool-not-private', pattern };

@@ -35,6 +35,11 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments object, as sent to the model. */
   inputSchema: JsonSchema;
   origin: ToolOrigin;
+  /**
+   * Roles its source lets use it besides the catalogue's TOOL_ALLOWLISTS (an MCP server's
+   * `roles`); absent: only the allowlists decide.
+   */
+  roles?: readonly Role[];
   /** May run for private and tier-0 jobs: nothing it does leaves the machine. */
   privacyCompatible: boolean;
   /** Changes something outside the job (writes, posts, sends): run at most once per job. */

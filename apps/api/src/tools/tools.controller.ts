@@ -46,7 +46,7 @@ export class ToolsController {
     const local = mustStayLocal({ tier: (tier ?? 1) as Tier, privacy: privacy === 'true' });
     const tools = this.registry
       .all()
-      .filter((t) => (!role || roleAllows(role, t.name)) && (!local || t.privacyCompatible));
+      .filter((t) => (!role || roleAllows(role, t)) && (!local || t.privacyCompatible));
     return { data: tools.map(toToolView) };
   }
 }

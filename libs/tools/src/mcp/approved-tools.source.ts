@@ -26,6 +26,7 @@ const unknownServer = (name: string): McpToolSettings => ({
   parallel: true,
   timeouts: { connectMs: 30_000, callMs: 60_000 },
   maxOutputBytes: 100_000,
+  roles: [],
 });
 
 /**

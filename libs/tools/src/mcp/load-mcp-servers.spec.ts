@@ -46,6 +46,7 @@ describe('MCP servers config', () => {
       local: false,
       sideEffects: [],
       requireApproval: false,
+      roles: [],
       workspace: 'shared',
       timeouts: { connectMs: 30_000, callMs: 60_000 },
       reconnect: { initialDelayMs: 500, maxDelayMs: 30_000 },
@@ -53,11 +54,29 @@ describe('MCP servers config', () => {
     expect(servers[1]).toMatchObject({ headers: { Authorization: 'Bearer tok-123' } });
   });
 
+  it("checks a server's roles against the catalogue's roles", () => {
+    const server = (roles: unknown, name = 'notes') =>
+      ({ name, transport: 'stdio', command: 'n', allowedTools: ['*'], roles }) as never;
+    expect(parseMcpServer(server(['researcher', 'chat']))).toMatchObject({
+      roles: ['researcher', 'chat'],
+    });
+    expect(problems(() => parseMcpServer(server(['researcher', 'wizard'])))).toEqual([
+      expect.stringMatching(/^roles\.1: not a role \(roles: chat, planner, .*judge\)$/),
+    ]);
+    expect(problems(() => parseMcpServer(server(['judge', 'judge'])))).toEqual([
+      'roles: a role is listed twice',
+    ]);
+    const path = file({ servers: [server('coder', 'n2')] });
+    expect(problems(() => loadMcpServers(path, {}))).toEqual([
+      expect.stringMatching(/^servers\[0\] \(n2\)\.roles: /),
+    ]);
+  });
+
   it('accepts config/mcp-servers.example.json', () => {
     const example = join(__dirname, '../../../../config/mcp-servers.example.json');
     const servers = loadMcpServers(example, { GIT_BASE_DIR: '/srv/repos', SEARCH_MCP_TOKEN: 't' });
     expect(servers.map((s) => `${s.name}:${s.transport}:${s.workspace}`)).toEqual([
-      'fs:stdio:perJob',
+      'filesystem:stdio:perJob',
       'memory:stdio:shared',
       'git:stdio:shared',
       'search:http:shared',

@@ -1,3 +1,4 @@
+import { ROLES } from '@switchboard/catalogue';
 import { z } from 'zod';
 
 // Server names become the `<server>__` prefix of tool names, so `__` must stay unambiguous.
@@ -18,6 +19,14 @@ const common = {
   allowedTools: patterns.min(1, 'list at least one pattern (use ["*"] for every tool)'),
   /** Tools that change something outside the job; annotations readOnlyHint/destructiveHint count too. */
   sideEffects: patterns.default([]),
+  /**
+   * Roles that may use the server's (allowed) tools, in addition to the catalogue's
+   * TOOL_ALLOWLISTS (whose `<server>__*` patterns keep working).
+   */
+  roles: z
+    .array(z.enum(ROLES, { error: `not a role (roles: ${ROLES.join(', ')})` }))
+    .default([])
+    .refine((roles) => new Set(roles).size === roles.length, 'a role is listed twice'),
   /** true: a tool seen for the first time stays blocked until an admin approves it. */
   requireApproval: z.boolean().default(false),
   /** `perJob`: started for each job, rooted in its workspace; `shared`: connected once per worker. */

@@ -47,7 +47,7 @@ export function hasSideEffects(
 /** What a tool definition takes from its server's config. */
 export type McpToolSettings = Pick<
   McpServerConfig,
-  'name' | 'local' | 'parallel' | 'timeouts' | 'maxOutputBytes'
+  'name' | 'local' | 'parallel' | 'timeouts' | 'maxOutputBytes' | 'roles'
 >;
 
 export interface McpToolSpec {
@@ -66,6 +66,7 @@ export function buildToolDefinition(spec: McpToolSpec): ToolDefinition {
     description: definition.description,
     inputSchema: definition.inputSchema,
     origin: { kind: 'mcp', server: config.name },
+    ...(config.roles.length > 0 ? { roles: config.roles } : {}),
     privacyCompatible: config.local,
     sideEffects: spec.sideEffects,
     parallel: config.parallel,
