@@ -15,6 +15,8 @@ export {
   checkAllowedTools,
   globMatcher,
   matchesAny,
+  mayMatchPrefix,
+  mayShowServer,
   mustStayLocal,
   roleAllows,
   visibleTools,
@@ -35,6 +37,9 @@ export type {
 } from './tools-client';
 export type {
   ArgumentCheck,
+  RunToolProvider,
+  RunToolServer,
+  RunToolSources,
   ToolCallContext,
   ToolDefinition,
   ToolOrigin,

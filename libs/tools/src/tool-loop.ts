@@ -1,13 +1,14 @@
 import type { CapabilityScope } from '@switchboard/actors';
 import type { LlmMessage, LlmRequest, LlmResponse, LlmTool } from '@switchboard/llm';
 import { LoopGuard } from './loop-guard';
+import { openRunTools, withRunTools } from './run-tools';
 import { ToolCallRecorder } from './tool-call-recorder';
 import type { ToolInvocationsRepository } from './tool-invocations.repository';
 import type { ToolRegistry } from './tool-registry';
 import { ToolTurn } from './tool-turn';
-import { matchesAny } from './tool-visibility';
+import { matchesAny, visibleTools, type ToolJob } from './tool-visibility';
 import type { ToolCallRecord, ToolRunRequest, ToolRunResult, ToolsClient } from './tools-client';
-import type { ToolDefinition } from './tool.types';
+import type { ToolDefinition, ToolSource } from './tool.types';
 
 export interface ToolLoopSettings {
   logArguments: boolean;
@@ -22,9 +23,14 @@ const toLlmTool = (tool: ToolDefinition): LlmTool => ({
 
 /**
  * `ctx.tools` for one run of one job. Each turn is one call of the job's own LLM client
- * (budgeted, routed, journaled, logged), so a re-run of the job replays earlier turns.
+ * (budgeted, routed, journaled, logged), so a re-run of the job replays earlier turns. Each
+ * `run()` starts the per-run servers (perJob MCP servers) it may use, and closes them when it
+ * returns or throws; their tools are fixed at the start of the run.
  */
 export class ToolLoop implements ToolsClient {
+  /** Sources started for the runs in progress (perJob MCP servers), each until it ends. */
+  private readonly running = new Set<readonly ToolSource[]>();
+
   constructor(
     private readonly scope: CapabilityScope,
     private readonly registry: ToolRegistry,
@@ -32,24 +38,59 @@ export class ToolLoop implements ToolsClient {
     private readonly settings: ToolLoopSettings,
   ) {}
 
+  /**
+   * The job's tools: the registry's, plus the tools of per-run servers started by a run in
+   * progress on this client. Starts nothing: outside a run, perJob servers' tools are absent.
+   */
   list(): ToolDefinition[] {
-    const { role, tier, privacy, allowedTools } = this.scope.message;
-    return this.registry.forJob({ role, tier, privacy, allowedTools });
+    return visibleTools(this.tools([...this.running].flat()), this.job());
   }
 
   async run(request: ToolRunRequest): Promise<ToolRunResult> {
     if (!Number.isInteger(request.maxTurns) || request.maxTurns < 1) {
       throw new RangeError(`maxTurns must be a positive integer (got ${request.maxTurns})`);
     }
+    const job = this.job();
+    const { tenantId, jobId } = this.scope.message;
+    const started = await openRunTools(
+      this.registry.runToolProviders(),
+      { ...job, tenantId, jobId },
+      request.tools,
+    );
+    this.running.add(started.sources);
+    try {
+      return await this.loop(request, this.tools(started.sources), job);
+    } finally {
+      this.running.delete(started.sources);
+      await started.close();
+    }
+  }
+
+  private job(): ToolJob {
+    const { role, tier, privacy, allowedTools } = this.scope.message;
+    return { role, tier, privacy, allowedTools };
+  }
+
+  /** Every tool there is for a run: the registry's and its own sources'. */
+  private tools(sources: readonly ToolSource[]): ToolDefinition[] {
+    return withRunTools(this.registry.all(), sources);
+  }
+
+  private async loop(
+    request: ToolRunRequest,
+    all: ToolDefinition[],
+    job: ToolJob,
+  ): Promise<ToolRunResult> {
     const narrowed = request.tools;
-    const tools = this.list().filter((t) => !narrowed || matchesAny(narrowed, t.name));
+    const tools = visibleTools(all, job).filter((t) => !narrowed || matchesAny(narrowed, t.name));
     const visible = new Map(tools.map((t) => [t.name, t]));
+    const names = new Set(all.map((t) => t.name));
     const turn = new ToolTurn(
       this.scope,
       new ToolCallRecorder(this.scope, this.rows, this.settings.logArguments),
       new LoopGuard(this.settings.loopRepeatLimit),
       visible,
-      (name) => this.registry.get(name) !== undefined,
+      (name) => names.has(name),
     );
     const messages: LlmMessage[] = [...request.messages];
     const calls: ToolCallRecord[] = [];

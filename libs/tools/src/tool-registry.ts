@@ -4,7 +4,7 @@ import { Config } from '@switchboard/config';
 import { LOCAL_TOOL, type LocalToolHandler, type LocalToolOptions } from './local-tool.decorator';
 import { TOOL_NAME_RULE, localToolDefinition } from './local-tool-definition';
 import { ToolRegistrationError } from './tool-registration.error';
-import type { ToolDefinition, ToolSource } from './tool.types';
+import type { RunToolProvider, ToolDefinition, ToolSource } from './tool.types';
 import { checkAllowedTools, visibleTools, type ToolJob } from './tool-visibility';
 
 /**
@@ -17,6 +17,7 @@ export class ToolRegistry implements OnModuleInit {
   private readonly logger = new Logger(ToolRegistry.name);
   private readonly local = new Map<string, ToolDefinition>();
   private readonly sources = new Map<string, ToolSource>();
+  private readonly runProviders = new Map<string, RunToolProvider>();
   private discovered = false;
 
   constructor(
@@ -74,6 +75,23 @@ export class ToolRegistry implements OnModuleInit {
       unsubscribe?.();
       this.sources.delete(source.name);
     };
+  }
+
+  /**
+   * Adds a provider of servers started per run (perJob MCP servers). The tool loop asks it
+   * for what a run may use; its tools stay out of the registry (they belong to one run).
+   * Returns a function that removes the provider.
+   */
+  addRunProvider(provider: RunToolProvider): () => void {
+    if (this.runProviders.has(provider.name)) {
+      throw new ToolRegistrationError([`run tool provider '${provider.name}' is added twice`]);
+    }
+    this.runProviders.set(provider.name, provider);
+    return () => this.runProviders.delete(provider.name);
+  }
+
+  runToolProviders(): readonly RunToolProvider[] {
+    return [...this.runProviders.values()];
   }
 
   /** Every tool, by name; on a clash the local tool, then the earlier source, wins. */

@@ -1,6 +1,6 @@
 import { TOOL_ALLOWLISTS, type Role, type Tier } from '@switchboard/catalogue';
 import picomatch from 'picomatch';
-import type { ToolDefinition } from './tool.types';
+import type { RunToolServer, ToolDefinition } from './tool.types';
 
 /** The job a set of tools is chosen for. */
 export interface ToolJob {
@@ -71,4 +71,38 @@ export function checkAllowedTools(
     }
   }
   return undefined;
+}
+
+// Characters that make a pattern more than a plain name (picomatch syntax, `\\` escapes).
+const GLOB_SYNTAX = /[*?[\]{}()!+@|\\]/;
+
+/**
+ * Whether a glob pattern may match some name starting with `prefix`, from its literal head
+ * (the part before any glob syntax). Errs towards true: `*` or `{a,b}__*` may match anything.
+ */
+export function mayMatchPrefix(pattern: string, prefix: string): boolean {
+  const at = pattern.search(GLOB_SYNTAX);
+  if (at < 0) return pattern.length > prefix.length && pattern.startsWith(prefix);
+  const head = pattern.slice(0, at);
+  return head.length >= prefix.length ? head.startsWith(prefix) : prefix.startsWith(head);
+}
+
+/**
+ * Whether a job's run may see any tool of a server started per run, decided from the server's
+ * name prefix before it is started: its role's allowlist or the server's `roles`, the job's
+ * `allowedTools`, the run's narrowing (`ctx.tools.run({ tools })`) and privacy.
+ */
+export function mayShowServer(
+  server: RunToolServer,
+  job: ToolJob,
+  narrowing?: readonly string[],
+): boolean {
+  const some = (patterns: readonly string[]) =>
+    patterns.some((p) => mayMatchPrefix(p, server.prefix));
+  return (
+    (server.roles.includes(job.role) || some(TOOL_ALLOWLISTS[job.role])) &&
+    (job.allowedTools === undefined || some(job.allowedTools)) &&
+    (narrowing === undefined || some(narrowing)) &&
+    (!mustStayLocal(job) || server.privacyCompatible)
+  );
 }

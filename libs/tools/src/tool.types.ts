@@ -61,3 +61,34 @@ export interface ToolSource {
   /** Called when `tools()` changed; returns an unsubscribe function. */
   onChange?(listener: () => void): () => void;
 }
+
+/** A server whose tools exist only while a run uses them (a perJob MCP server). */
+export interface RunToolServer {
+  readonly name: string;
+  /** Its tools are named `<prefix><tool>` (`<server>__`). */
+  readonly prefix: string;
+  /** Roles it grants its tools to (see ToolDefinition.roles). */
+  readonly roles: readonly Role[];
+  /** Its tools may serve private and tier-0 jobs. */
+  readonly privacyCompatible: boolean;
+}
+
+/** The sources started for one run of one job; `close()` stops them (the workspace stays). */
+export interface RunToolSources {
+  readonly sources: readonly ToolSource[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts tool servers for one run of a job's tool loop (the worker's perJob MCP servers).
+ * Registered with `ToolRegistry.addRunProvider`; what it starts never enters the registry.
+ */
+export interface RunToolProvider {
+  readonly name: string;
+  servers(): readonly RunToolServer[];
+  /** Starts the named servers for the job. */
+  open(
+    job: { tenantId: string; jobId: string },
+    servers: readonly string[],
+  ): Promise<RunToolSources>;
+}

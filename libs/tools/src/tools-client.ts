@@ -52,12 +52,18 @@ export interface ToolRunResult {
 
 /** `ctx.tools`: the tools a job may use, and the loop that lets its model call them. */
 export interface ToolsClient {
-  /** The job's tools: its role's allowlist, narrowed by the job, privacy-filtered. */
+  /**
+   * The job's tools: its role's allowlist (and servers' `roles`), narrowed by the job,
+   * privacy-filtered. Starts no server: perJob MCP servers' tools are included only while a
+   * `run()` of this client that started them is in progress.
+   */
   list(): ToolDefinition[];
   /**
    * Calls the model with the tools and runs the calls it makes, turn after turn, until it
    * answers without calling a tool, `maxTurns` is reached, or it repeats itself (a loop).
    * Tool failures are told to the model, never thrown; a job cancel still ends the run.
+   * The job's perJob MCP servers that could serve a visible tool are started for the run (in
+   * its workspace, which stays between runs) and closed when it returns or throws.
    */
   run(request: ToolRunRequest): Promise<ToolRunResult>;
 }
