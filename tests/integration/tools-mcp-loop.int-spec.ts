@@ -311,6 +311,15 @@ describe('tool loop with MCP servers (perJob filesystem, server roles)', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it('closes the server when the run throws (the provider refuses the call)', async () => {
+    fake.setDefault({ type: 'status', status: 400 });
+    const { tools } = job('coder', { jobId: coderJobId });
+    await expect(tools.run(ask())).rejects.toThrow();
+    expect(seenPids.size).toBe(1);
+    expect(alive([...seenPids][0])).toBe(false);
+    expect(processesWith(workspaceOf(coderJobId))).toEqual([]);
+  });
+
   it("starts no server for a run that cannot see the server's tools", async () => {
     const runs: { role: Role; allowedTools?: string[]; tools?: string[] }[] = [
       { role: 'chat' }, // chat's allowlist names no filesystem__ tool
