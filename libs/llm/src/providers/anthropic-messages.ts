@@ -8,6 +8,7 @@ import type {
   ToolChoice,
 } from '../messages/llm-message';
 import { ProviderError } from './provider-error';
+import { argumentsObject } from './arguments-object';
 
 // LlmMessage and friends in the Messages API wire shape, and tool_use blocks back.
 
@@ -22,22 +23,6 @@ function contentBlock(part: ContentPart): BlockParam {
   };
 }
 
-/**
- * A tool_use block's `input` must be an object. Arguments the model wrote as malformed JSON
- * (reported back to it in the tool result) go back as `{}`: the call's id still pairs with
- * its result.
- */
-function inputOf(args: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(args);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-
 function assistantBlocks(m: Extract<LlmMessage, { role: 'assistant' }>): BlockParam[] {
   return [
     ...(m.content === '' ? [] : [{ type: 'text' as const, text: m.content }]),
@@ -45,7 +30,7 @@ function assistantBlocks(m: Extract<LlmMessage, { role: 'assistant' }>): BlockPa
       type: 'tool_use' as const,
       id: call.id,
       name: call.name,
-      input: inputOf(call.arguments),
+      input: argumentsObject(call.arguments),
     })),
   ];
 }

@@ -7,21 +7,10 @@ import type {
   ToolCall,
   ToolChoice,
 } from '../messages/llm-message';
+import { argumentsObject } from './arguments-object';
 import { ProviderError } from './provider-error';
 
 // LlmMessage and friends in Ollama's /api/chat shape, and tool calls back.
-
-/** Ollama wants arguments as an object; malformed JSON from the model goes back as `{}`. */
-function argumentsObject(args: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(args);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
 
 function userMessage(m: Extract<LlmMessage, { role: 'user' }>, provider: string): Message {
   if (typeof m.content === 'string') return { role: 'user', content: m.content };
