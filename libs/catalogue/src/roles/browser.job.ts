@@ -12,4 +12,5 @@ export const browserJob = defineJob({
   }),
   result: z.object({ ...llmResultFields, url: z.string() }),
   options: roleOptions({ timeoutMs: 300_000, attempts: 2 }),
+  tools: ['http_fetch', 'http_request', 'json_query', 'current_time'],
 });

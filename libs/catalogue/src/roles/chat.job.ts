@@ -30,4 +30,5 @@ export const chatJob = defineJob({
     finishReason: z.enum(['stop', 'length', 'tool_calls', 'budget_exhausted']),
   }),
   options: roleOptions(),
+  tools: ['calculator', 'current_time', 'json_query'],
 });

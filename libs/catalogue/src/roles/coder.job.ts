@@ -16,4 +16,14 @@ export const coderJob = defineJob({
   }),
   result: z.object({ ...llmResultFields }),
   options: roleOptions({ timeoutMs: 600_000 }),
+  tools: [
+    'code_check',
+    'calculator',
+    'current_time',
+    'json_query',
+    'http_fetch',
+    'http_request',
+    'filesystem__*',
+    'git__*',
+  ],
 });

@@ -12,4 +12,5 @@ export const judgeJob = defineJob({
   }),
   result: z.object({ ...llmResultFields, winner: z.number().int().nonnegative() }),
   options: roleOptions(),
+  tools: ['code_check', 'calculator', 'json_query'],
 });

@@ -13,4 +13,5 @@ export const plannerJob = defineJob({
   }),
   result: z.object({ ...llmResultFields, steps: z.array(z.string()) }),
   options: roleOptions({ timeoutMs: 300_000 }),
+  tools: ['calculator', 'current_time', 'json_query'],
 });

@@ -12,4 +12,5 @@ export const researcherJob = defineJob({
   }),
   result: z.object({ ...llmResultFields }),
   options: roleOptions({ timeoutMs: 600_000 }),
+  tools: ['http_fetch', 'json_query', 'calculator', 'current_time', 'memory__*'],
 });

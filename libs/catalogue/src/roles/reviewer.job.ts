@@ -14,4 +14,5 @@ export const reviewerJob = defineJob({
   }),
   result: z.object({ ...llmResultFields, verdict: z.enum(REVIEW_VERDICTS) }),
   options: roleOptions({ timeoutMs: 300_000 }),
+  tools: ['code_check', 'calculator', 'json_query', 'git__*'],
 });
