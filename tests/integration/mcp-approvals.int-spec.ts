@@ -134,6 +134,8 @@ describe('MCP tool approvals', () => {
       const blocked = await callTool(oldEcho, { text: 'hi' });
       expect(blocked.isError).toBe(true);
       expect(blocked.content).toMatch(/scripted__echo is blocked/);
+      // The API reads approvals on its own poll: read them now rather than race it.
+      await api.get(ApprovedToolsSource).refresh();
       expect(apiTools()).not.toContain('scripted__echo');
 
       const rows = (await history('scripted')).filter((r) => r.tool === 'echo');
