@@ -9,6 +9,8 @@ import {
   loadCatalogue,
   type LlmClient,
   type LlmMessage,
+  type LlmRequest,
+  type LlmResponse,
   type LlmRouting,
   type LlmTool,
 } from '@switchboard/llm';
@@ -136,7 +138,8 @@ export function loopPaths(rig: ToolRig): TimedPath<LoopPath>[] {
         const messages = [...PROMPT];
         for (let turn = 1; turn <= TURNS; turn++) {
           const request = { messages: [...messages], maxTokens: MAX_TOKENS, tools: [rig.tool] };
-          const response = await llm.chat(request);
+          // Streamed, as the loop's turns are by default.
+          const response = await streamed(llm, request);
           const calls = response.toolCalls ?? [];
           if (calls.length === 0) {
             if (turn !== TURNS) throw new Error(`bare path: answered at turn ${turn}`);
@@ -194,6 +197,11 @@ export function loopPaths(rig: ToolRig): TimedPath<LoopPath>[] {
       },
     },
   ];
+}
+
+async function streamed(llm: LlmClient, request: LlmRequest): Promise<LlmResponse> {
+  for await (const event of llm.stream(request)) if (event.type === 'done') return event.response;
+  throw new Error('bare path: the stream ended without a response');
 }
 
 /** Entries in the loop jobs' event streams (XLEN, pipelined). */
