@@ -14,6 +14,7 @@ import { AnswerJournal } from './answer-journal';
 import { GuardedLlm } from './guarded-llm';
 import { InFlightWork } from './in-flight-work';
 import { JobActorContext } from './job-actor-context';
+import { observeJobRun, observeQueueWait } from './job.metrics';
 import { JobStepsRepository } from './job-steps.repository';
 import { ranBefore } from './ran-before';
 import { RunEndings, stopReason, type RunState } from './run-endings';
@@ -59,6 +60,7 @@ export class JobRunner {
       work: new InFlightWork(),
     };
     this.logger.log(`start ${run.label}`);
+    observeQueueWait(job, !ranBefore(job));
     const timeoutMs = job.data.timeoutMs ?? jobDefinition(job.data.role).options.timeoutMs;
     const timer = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
     // Registered before the 'active' write: a cancel accepted after that write finds the run
@@ -72,13 +74,16 @@ export class JobRunner {
     });
     markedActive.catch(() => undefined);
     try {
-      return await this.handle(run, markedActive);
+      const result = await this.handle(run, markedActive);
+      run.outcome = 'completed';
+      return result;
     } catch (error) {
       await markedActive.catch(() => undefined);
       throw await this.endings.failure(run, error);
     } finally {
       clearTimeout(timer);
       this.active.delete(id, controller);
+      observeJobRun(job, run.outcome ?? 'failed', performance.now() - run.started);
     }
   }
 
@@ -100,6 +105,7 @@ export class JobRunner {
     const code = /stalled/i.test(error.message) ? 'stalled' : 'worker-error';
     const info = { message: error.message, code, retryable: false };
     if (await this.records.markFailedIfUnfinished(id, info, job.attemptsMade)) {
+      observeJobRun(job, code === 'stalled' ? 'stalled' : 'failed');
       this.endings.endedOutside(id, 'failed', info);
       this.logger.error(`${job.queueName} ${id} failed outside its handler: ${error.message}`);
     } else if (await this.records.markCancelled(id, { onlyIfRequested: true })) {

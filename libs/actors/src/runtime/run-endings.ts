@@ -15,6 +15,7 @@ import { HandBackSignal, JobCancelledError, JobTimeoutError } from '../actor-err
 import { classifyError } from './classify-error';
 import type { InFlightWork } from './in-flight-work';
 import type { JobActorContext } from './job-actor-context';
+import type { JobOutcome } from './job.metrics';
 import type { JobEventSink } from './usage-meter';
 
 /** One run of one job, as the runner and its endings see it. */
@@ -29,6 +30,8 @@ export interface RunState {
   work: InFlightWork;
   /** Set once the handler has its context. */
   ctx?: JobActorContext;
+  /** How the run ended, for the job metrics (set by the ending that ran). */
+  outcome?: JobOutcome;
 }
 
 export interface EndingDeps {
@@ -127,6 +130,7 @@ export class RunEndings {
       const info = { message: reason.message, code: reason.code, retryable: false };
       if (await this.deps.records.markFailed(run.id, info, run.attempt, true, usage)) {
         this.endFailed(run, info, true);
+        run.outcome = 'timeout';
         return new UnrecoverableError(reason.message);
       }
       // A cancel was accepted first: the job ends cancelled.
@@ -136,6 +140,7 @@ export class RunEndings {
 
   private async cancelled(run: RunState, usage: Usage | undefined): Promise<unknown> {
     const { records, control, logger } = this.deps;
+    run.outcome = 'cancelled';
     if (await records.markCancelled(run.id, { attemptsMade: run.attempt, usage })) {
       void this.deps.events.end(run.id, 'cancelled');
       logger.log(`end ${run.label} cancelled after ${elapsed(run)} ms`);
@@ -152,6 +157,7 @@ export class RunEndings {
    * delay, back to the queue): nobody holds it now, so the cancel removes it and ends it.
    */
   private async cancelReleased(run: RunState): Promise<void> {
+    run.outcome = 'cancelled';
     const record = await this.deps.records.findById(run.id);
     if (record) await this.deps.control.cancel(record);
     this.deps.logger.log(`end ${run.label} cancelled after ${elapsed(run)} ms (released)`);
@@ -159,6 +165,7 @@ export class RunEndings {
 
   private async waitingChildren(run: RunState): Promise<unknown> {
     if (await this.deps.records.setStatus(run.id, 'waiting_children')) {
+      run.outcome = 'waiting_children';
       this.publish(run.id, { type: 'status', status: 'waiting_children' });
       this.deps.logger.log(`end ${run.label} waiting for children after ${elapsed(run)} ms`);
     } else {
@@ -181,6 +188,7 @@ export class RunEndings {
       await this.cancelReleased(run);
       return new DelayedError();
     }
+    run.outcome = 'deferred';
     this.publish(run.id, { type: 'status', status: 'delayed', reason });
     this.deps.logger.warn(
       `end ${run.label} deferred until ${until.toISOString()} (budget) after ${elapsed(run)} ms`,
@@ -191,6 +199,7 @@ export class RunEndings {
   private async handBack(run: RunState, token: string): Promise<unknown> {
     await run.job.moveToWait(token);
     if (await this.deps.records.setStatus(run.id, 'queued')) {
+      run.outcome = 'handed_back';
       this.publish(run.id, { type: 'status', status: 'queued', reason: 'worker shutdown' });
       this.deps.logger.warn(
         `end ${run.label} handed back to the queue after ${elapsed(run)} ms (shutdown)`,
@@ -221,6 +230,7 @@ export class RunEndings {
   }
 
   private endFailed(run: RunState, info: JobErrorInfo, final: boolean): void {
+    run.outcome = final ? 'failed' : 'retrying';
     if (final) {
       this.publish(run.id, { type: 'error', error: info });
       void this.deps.events.end(run.id, 'failed');
