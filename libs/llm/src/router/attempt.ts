@@ -10,6 +10,7 @@ import { settleHold, type BudgetHold, type CallBudget } from './call-budget';
 import type { Candidate } from './candidates';
 import type { AttemptRecord, InvocationSink } from './invocation-recorder';
 import type { LatencyTracker } from './latency-tracker';
+import { observeAttempt } from './llm.metrics';
 import type { ProviderGate } from './provider-gate';
 
 /** How one failed attempt is handled. */
@@ -151,6 +152,7 @@ export class Attempt {
     const prompt =
       this.services.config.logPrompts && this.request ? this.request.messages : undefined;
     const row = this.record.toRow(this.routing, outcome, usage, error, prompt);
+    observeAttempt(row);
     const durable = this.services.durableLog;
     if (!durable) this.services.invocations.record(row);
     const slot = answer ? this.request?.journal : undefined;

@@ -8,6 +8,7 @@ import type { CallInput } from './call-parts';
 import type { Candidate } from './candidates';
 import { inputTokenBound } from './input-bound';
 import { AttemptRecord, lostRow } from './invocation-recorder';
+import { llmFailoversTotal } from './llm.metrics';
 import { ProvidersExhaustedError } from './routing-errors';
 
 /** One routed call's progress over its candidates. */
@@ -58,10 +59,15 @@ export async function* runCandidates<T, E>(
   call: CandidateCall<T, E>,
 ): AsyncGenerator<E, T, undefined> {
   const state: CallState = { tried: [], refusals: [] };
+  /** The provider of the attempt that last failed over (each attempt after it is a failover). */
+  let failedFrom: string | undefined;
   for (const [index, candidate] of plan.entries()) {
     if (call.usable && !call.usable(candidate)) continue;
     const attempt = await beginAttempt(services, candidate, call, state);
     if (!attempt) continue;
+    if (failedFrom !== undefined) {
+      llmFailoversTotal.inc({ from: failedFrom, to: candidate.model.provider });
+    }
     const run = call.open(attempt);
     let failed = false;
     try {
@@ -73,6 +79,7 @@ export async function* runCandidates<T, E>(
       const verdict = await attempt.failed(error, { more, tried: state.tried, usage, interrupted });
       if (verdict !== 'failover') throw verdict === 'cancelled' ? attempt.signal.reason : error;
       state.lastError = error;
+      failedFrom = candidate.model.provider;
       run.failedOver?.(error);
     } finally {
       attempt.dispose();

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { CircuitBreakerConfig } from '@switchboard/config';
 import type { Redis } from 'ioredis';
+import { llmCooldownsTotal, observeCircuit } from './llm.metrics';
 import { ACQUIRE_SCRIPT, COOLDOWN_SCRIPT, RECORD_SCRIPT } from './provider-gate.scripts';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
@@ -83,6 +84,7 @@ export class ProviderGate {
         this.cooldownKey(provider),
         this.probeLeaseMs,
       );
+      observeCircuit(provider, state);
       if (allowed === 1 && state === 'closed' && this.cacheMs > 0) {
         this.closedUntil.set(provider, Date.now() + this.cacheMs);
       }
@@ -114,6 +116,7 @@ export class ProviderGate {
         b.windowMs,
         b.cooldownMs,
       );
+      observeCircuit(provider, state);
       return state as CircuitState;
     } catch (error) {
       this.warn(error);
@@ -124,6 +127,7 @@ export class ProviderGate {
   /** After a 429: nobody calls the provider until `ms` have passed. */
   async coolDown(provider: string, ms: number): Promise<void> {
     this.closedUntil.delete(provider);
+    llmCooldownsTotal.inc({ provider });
     try {
       await (this.redis as GateRedis).sbGateCooldown!(this.cooldownKey(provider), Math.ceil(ms));
     } catch (error) {
@@ -144,6 +148,7 @@ export class ProviderGate {
         string | null
       )[];
       const cooldown = Number(replies[2 * i + 1]?.[1] ?? -2);
+      observeCircuit(name, state ?? 'closed');
       result.set(name, {
         circuit: (state as CircuitState | null) ?? 'closed',
         consecutiveFailures: Number(fails ?? 0),
