@@ -37,9 +37,13 @@ export interface DrainResult {
  */
 export async function timedDrain(spec: DrainSpec): Promise<DrainResult> {
   const worker = new Worker<JobData>(spec.mailbox, spec.processor, {
-    ...bullWorkerOptions({ url: spec.redisUrl, prefix: spec.prefix }, spec.worker, {
-      concurrency: spec.concurrency,
-    }),
+    ...bullWorkerOptions(
+      { url: spec.redisUrl, prefix: spec.prefix, clusterNodes: [] },
+      spec.worker,
+      {
+        concurrency: spec.concurrency,
+      },
+    ),
     autorun: false,
   });
   const release = deferCleanup(`worker ${spec.prefix}`, () => worker.close());

@@ -217,7 +217,7 @@ describe('cancel and timeout (actor runtime on BullMQ)', () => {
     }
     // As the worker app wires it; a short sweep so a missed message is caught quickly.
     listener = new JobCancelListener({
-      redisUrl: env.env.REDIS_URL,
+      redis: config.redis,
       bus: moduleRef.get(JobCancelBus),
       targets: runner.active,
       sweepMs: 200,

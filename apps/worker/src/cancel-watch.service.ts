@@ -27,7 +27,7 @@ export class CancelWatchService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     this.listener = new JobCancelListener({
-      redisUrl: this.config.redis.url,
+      redis: this.config.redis,
       bus: this.bus,
       targets: this.runner.active,
       sweepMs: SWEEP_MS,

@@ -1,5 +1,5 @@
 import type { RedisConfig, WorkerConfig } from '@switchboard/config';
-import { redisOptionsFromUrl } from '@switchboard/redis';
+import { createRedisConnection, redisOptionsFromUrl } from '@switchboard/redis';
 import type { WorkerOptions } from 'bullmq';
 
 export interface PoolLimits {
@@ -9,7 +9,8 @@ export interface PoolLimits {
 
 /**
  * Options of every BullMQ Worker that runs our jobs: its own blocking connection (BullMQ needs
- * maxRetriesPerRequest: null there), the locks that stalled-job recovery depends on, and the
+ * maxRetriesPerRequest: null there; on a Redis Cluster, a lazy Cluster that never connects
+ * itself: BullMQ duplicates it for the connections it opens, and closes those), the locks that stalled-job recovery depends on, and the
  * pool's limits. Worker pools and the benchmark both use this, so they measure the same thing.
  */
 export function bullWorkerOptions(
@@ -18,7 +19,10 @@ export function bullWorkerOptions(
   pool: PoolLimits,
 ): WorkerOptions {
   return {
-    connection: { ...redisOptionsFromUrl(redis.url), maxRetriesPerRequest: null },
+    connection:
+      redis.clusterNodes.length > 0
+        ? createRedisConnection(redis, { maxRetriesPerRequest: null, lazyConnect: true })
+        : { ...redisOptionsFromUrl(redis.url), maxRetriesPerRequest: null },
     prefix: redis.prefix,
     concurrency: pool.concurrency,
     limiter: pool.limiter,

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { redisOptionsFromUrl } from '@switchboard/redis';
-import Redis from 'ioredis';
+import type { RedisConfig } from '@switchboard/config';
+import { createRedisConnection } from '@switchboard/redis';
+import type Redis from 'ioredis';
 import type { JobCancelBus } from './job-cancel-bus';
 
 /** The running jobs of one worker process, as the listener sees them. */
@@ -12,7 +13,7 @@ export interface CancelTargets {
 }
 
 export interface CancelListenerOptions {
-  redisUrl: string;
+  redis: RedisConfig;
   bus: JobCancelBus;
   targets: CancelTargets;
   /** How often running jobs are checked against the markers. */
@@ -34,9 +35,8 @@ export class JobCancelListener {
   constructor(private readonly options: CancelListenerOptions) {}
 
   async start(): Promise<void> {
-    const { redisUrl, bus, sweepMs } = this.options;
-    const subscriber = new Redis({
-      ...redisOptionsFromUrl(redisUrl),
+    const { redis, bus, sweepMs } = this.options;
+    const subscriber = createRedisConnection(redis, {
       connectionName: 'switchboard-cancel',
       // Subscribing waits for Redis rather than failing: the sweep covers the gap.
       maxRetriesPerRequest: null,

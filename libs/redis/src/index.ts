@@ -3,3 +3,5 @@
 export { RedisModule } from './redis.module';
 export { REDIS_CLIENT } from './redis-client.provider';
 export { redisOptionsFromUrl, type RedisEndpoint } from './redis-options';
+export { createRedisConnection, duplicateRedis, isRedisCluster } from './redis-connection';
+export { keySlot, nodeForKey } from './redis-slot';

@@ -1,7 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { Config } from '@switchboard/config';
-import Redis from 'ioredis';
-import { redisOptionsFromUrl } from './redis-options';
+import { createRedisConnection } from './redis-connection';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -15,8 +14,7 @@ export const redisClientProvider: Provider = {
   inject: [Config],
   useFactory: (config: Config) => {
     const logger = new Logger('Redis');
-    const client = new Redis({
-      ...redisOptionsFromUrl(config.redis.url),
+    const client = createRedisConnection(config.redis, {
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
       connectionName: 'switchboard',

@@ -6,8 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Config } from '@switchboard/config';
-import { REDIS_CLIENT, redisOptionsFromUrl } from '@switchboard/redis';
-import Redis from 'ioredis';
+import { createRedisConnection, nodeForKey, REDIS_CLIENT } from '@switchboard/redis';
+import type Redis from 'ioredis';
 import type { FollowerChannel } from './follower-channel';
 import { decodeJobEvent } from './job-event.codec';
 import { compareStreamIds } from './stream-id';
@@ -115,8 +115,7 @@ export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShu
   }
 
   private connect(): Redis {
-    const connection = new Redis({
-      ...redisOptionsFromUrl(this.config.redis.url),
+    const connection = createRedisConnection(this.config.redis, {
       // Blocking reads wait out outages instead of failing every follower.
       maxRetriesPerRequest: null,
       connectionName: 'switchboard-events-hub',
@@ -135,7 +134,8 @@ export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShu
       const ids = keys.map((k) => this.streams.get(k)!.cursor);
       let reply: XReadReply;
       try {
-        this.connectionId ??= Number(await connection.client('ID'));
+        // On a Cluster, the id of the node connection that serves these keys' slot.
+        this.connectionId ??= Number(await (await this.nodeFor(connection, keys[0])).client('ID'));
         this.inflightGeneration = this.generation;
         reply = await connection.xread(
           'COUNT',
@@ -182,7 +182,9 @@ export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShu
       try {
         for (let attempt = 0; attempt < 20 && this.isStale(); attempt += 1) {
           if (this.connectionId !== undefined) {
-            const done = await this.commands.client('UNBLOCK', this.connectionId);
+            const key = this.streams.keys().next().value;
+            const node = key === undefined ? undefined : nodeForKey(this.commands, key);
+            const done = node ? await node.client('UNBLOCK', this.connectionId) : 0;
             if (Number(done) === 1) return;
           }
           await new Promise((resolve) => setTimeout(resolve, 5));
@@ -193,6 +195,17 @@ export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShu
         this.unblocking = false;
       }
     })();
+  }
+
+  /** The connection itself, or on a Cluster its connection to the node that serves `key`. */
+  private async nodeFor(connection: Redis, key: string): Promise<Redis> {
+    let node = nodeForKey(connection, key);
+    if (!node) {
+      await connection.ping(); // a Cluster loads its slot map as it connects
+      node = nodeForKey(connection, key);
+    }
+    if (!node) throw new Error('no Redis Cluster node serves the stream keys');
+    return node;
   }
 
   private isStale(): boolean {

@@ -10,7 +10,7 @@ import {
 import { BudgetService } from '@switchboard/budget';
 import { Config } from '@switchboard/config';
 import { InvocationsRepository } from '@switchboard/persistence';
-import { REDIS_CLIENT } from '@switchboard/redis';
+import { duplicateRedis, REDIS_CLIENT } from '@switchboard/redis';
 import type { Redis } from 'ioredis';
 import { abortableSleep } from '../abortable-sleep';
 import { parseEntries, type StreamEntry } from './ledger-entry';
@@ -66,7 +66,7 @@ export class InvocationDrain implements OnApplicationBootstrap, BeforeApplicatio
     if (!this.enabled) return;
     // Its first XREADGROUP is sent while it still connects: without the offline queue (off on
     // the shared client it copies) that read failed, logged an error and held the drain back.
-    this.blocking = this.redis.duplicate({
+    this.blocking = duplicateRedis(this.redis, {
       connectionName: 'switchboard-drain',
       enableOfflineQueue: true,
     });
