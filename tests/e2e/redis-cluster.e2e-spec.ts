@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppProcess } from '../support/app-process';
 import { startFakeProvider, type FakeProviderServer } from '../support/fake-providers';
-import { createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
+import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
 import { startRedisCluster, type RedisClusterFixture } from '../support/redis-cluster';
 import { fakeModel, fakeProvider } from '../support/router-kit';
 import { openSse, type SseEvent } from '../support/sse-client';
@@ -30,19 +30,22 @@ describe('Redis Cluster', () => {
   let env: TestEnv;
   let http: Http;
   let fake: FakeProviderServer;
+  /** Streams a token every 25 ms, so a job on it is still running when it is cancelled. */
+  let slow: FakeProviderServer;
   let redis: Redis;
   const apps: AppProcess[] = [];
 
   beforeAll(async () => {
     cluster = await startRedisCluster(3);
     fake = await startFakeProvider('openai', { tokensPerResponse: 8 });
+    slow = await startFakeProvider('openai', { tokenDelayMs: 25, tokensPerResponse: 2_000 });
     const catalogue = join(tmpdir(), `cluster-catalogue-${process.pid}-${Date.now()}.json`);
     writeFileSync(
       catalogue,
       JSON.stringify({
         version: 1,
-        providers: [fakeProvider('x', fake)],
-        models: [fakeModel('x', 'x-model', [1])],
+        providers: [fakeProvider('x', fake), fakeProvider('slow', slow)],
+        models: [fakeModel('x', 'x-model', [1]), fakeModel('slow', 'slow-model', [2])],
       }),
     );
     env = await createTestEnv({
@@ -64,6 +67,7 @@ describe('Redis Cluster', () => {
     await stopAll(apps);
     redis?.disconnect();
     await fake?.close();
+    await slow?.close();
     await env?.cleanup();
     await cluster?.stop();
   });
@@ -140,6 +144,16 @@ describe('Redis Cluster', () => {
       expect(tokens(events)).toBe(job.result.text);
       expect(tokens(events).length).toBeGreaterThan(0);
     }
+  });
+
+  it('cancels a running job through the cancel channel: the provider call is aborted', async () => {
+    const { key } = await createTenant(http, 'cluster-cancel');
+    const id = await submitJob(http, key, { role: 'chat', tier: 2, input: chatInput('long') });
+    await waitForJob(http, key, id, ['active']);
+    const res = await http('POST', `/v1/jobs/${id}/cancel`, { key });
+    expect(res.status).toBe(202);
+    await slow.waitForAborts(1, 10_000);
+    expect(await waitForJob(http, key, id)).toMatchObject({ status: 'cancelled' });
   });
 
   it('opens the shared provider breaker and holds a 429 cooldown', async () => {
