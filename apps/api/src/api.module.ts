@@ -29,6 +29,7 @@ import { JobsService } from './jobs/jobs.service';
 import { LlmController } from './llm/llm.controller';
 import { McpModule } from './mcp/mcp.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { QueueDepthCollector } from './metrics/queue-depth.collector';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { ChatCompletionsService } from './openai/chat-completions.service';
 import { ChatJobFollower } from './openai/chat-job-follower';
@@ -77,6 +78,7 @@ import { ToolsController } from './tools/tools.controller';
     ChatCompletionsService,
     ChatJobFollower,
     ModelResolver,
+    QueueDepthCollector,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

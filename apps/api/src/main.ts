@@ -6,6 +6,7 @@ import { CatalogueError, loadCatalogue } from '@switchboard/llm';
 import { MaskingLogger, armShutdownWatchdog } from '@switchboard/observability';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './docs/openapi';
+import { httpMetrics } from './metrics/http.metrics';
 import { jsonBody } from './problems/json-body.middleware';
 
 async function bootstrap(): Promise<void> {
@@ -19,6 +20,7 @@ async function bootstrap(): Promise<void> {
     logger,
     bodyParser: false,
   });
+  app.use(httpMetrics());
   app.use(jsonBody(config.http.bodyLimitBytes));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

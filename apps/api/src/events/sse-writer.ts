@@ -1,6 +1,7 @@
 import type { JobEvent } from '@switchboard/streams';
 import type { Response } from 'express';
 import { once } from 'node:events';
+import { trackSseConnection } from '../metrics/http.metrics';
 
 /** How soon an EventSource should reconnect after a drop (the SSE `retry:` field). */
 const RECONNECT_HINT_MS = 1_000;
@@ -29,6 +30,7 @@ export class SseWriter {
     this.res.setHeader('Connection', 'keep-alive');
     this.res.setHeader('X-Accel-Buffering', 'no');
     this.res.flushHeaders();
+    trackSseConnection(this.res, 'job_events');
     this.res.write(`retry: ${RECONNECT_HINT_MS}\n\n`);
     this.heartbeat = setInterval(() => {
       if (!this.closed) this.res.write(': ping\n\n');

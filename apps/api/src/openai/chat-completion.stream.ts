@@ -1,5 +1,6 @@
 import type { JobResult } from '@switchboard/catalogue';
 import type { Response } from 'express';
+import { trackSseConnection } from '../metrics/http.metrics';
 import { finishReasonOf, toChunk, usageOf, type CompletionHead } from './chat-completion.views';
 import type { OpenAiException } from './openai-error';
 
@@ -115,6 +116,7 @@ export class ChatCompletionStream {
       'X-Accel-Buffering': 'no',
     });
     this.res.flushHeaders();
+    trackSseConnection(this.res, 'chat_completions');
     this.heartbeat = setInterval(() => void this.write(': keep-alive\n\n'), this.heartbeatMs);
     const role = { delta: { role: 'assistant', content: '' }, finish_reason: null };
     void this.send(toChunk(this.head, this.includeUsage, role));

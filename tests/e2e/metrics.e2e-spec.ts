@@ -1,0 +1,159 @@
+import { TEST_ADMIN_TOKEN } from '../support/test-env';
+import { chatInput, createTenant, waitForJob } from '../support/http-client';
+import { usePlatform } from '../support/platform';
+import { openSse } from '../support/sse-client';
+
+// The scrape endpoints end to end: a job submitted through the API runs in the worker and
+// makes an LLM call (simulated provider); the API's /metrics and the worker's METRICS_PORT
+// server then expose the new series, in the text exposition, with their bounded labels, and
+// neither exposes a job id, a tenant, a key or a secret.
+
+const TENANT_NAME = 'metrics-tenant-zebra';
+
+/** The value of one sample line, `name{labels} value`, or undefined when absent. */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_:]+)\{(.*)\} (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = match[2].split(/,(?=[a-z_]+=")/);
+    if (wanted.every((w) => have.includes(w)) && have.length === wanted.length) {
+      return Number(match[3]);
+    }
+  }
+  return undefined;
+}
+
+async function scrape(url: string): Promise<{ type: string; text: string }> {
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  return { type: res.headers.get('content-type') ?? '', text: await res.text() };
+}
+
+describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposition', () => {
+  const platform = usePlatform({ METRICS_PORT: '0' });
+  let tenant: { tenantId: string; key: string; keyId: string };
+  let jobId: string;
+  let model: string;
+  let apiUrl: string;
+  let workerUrl: string;
+
+  beforeAll(async () => {
+    apiUrl = `http://127.0.0.1:${platform.env.env.API_PORT}/metrics`;
+    await platform.worker.waitFor(/metrics on http:\/\/\S+\/metrics/);
+    const line = platform.worker.output.find((l) => /metrics on http/.test(l))!;
+    workerUrl = /(http:\/\/\S+\/metrics)/.exec(line)![1];
+    tenant = await createTenant(platform.http, TENANT_NAME);
+    const submitted = await platform.http('POST', '/v1/jobs', {
+      key: tenant.key,
+      body: { role: 'chat', tier: 1, input: chatInput() },
+    });
+    expect(submitted.status).toBe(202);
+    jobId = submitted.body.id;
+    const job = await waitForJob(platform.http, tenant.key, jobId);
+    expect(job.status).toBe('completed');
+    model = job.result.model;
+    // The record says completed a moment before the runner counts the run.
+    await platform.worker.waitFor(new RegExp(`end agent\\.chat\\.t1 ${jobId} attempt 1 completed`));
+    // The finished job's stream: replayed, then ended by the server.
+    const base = `http://127.0.0.1:${platform.env.env.API_PORT}`;
+    const sse = await openSse(`${base}/v1/jobs/${jobId}/events`, {
+      authorization: `Bearer ${tenant.key}`,
+    });
+    expect(sse.status).toBe(200);
+    while (await sse.next());
+    sse.close();
+    expect((await platform.http('GET', '/v1/jobs/not-a-route/at/all', {})).status).toBe(404);
+    expect((await platform.http('GET', `/v1/jobs/${jobId}`, {})).status).toBe(401);
+  });
+
+  it("counts the job's run in the worker: outcome, queue wait and run time", async () => {
+    const { type, text } = await scrape(workerUrl);
+    expect(type).toMatch(/^text\/plain; version=0\.0\.4/);
+    const queue = 'agent.chat.t1';
+    const run = { queue, role: 'chat', tier: '1', outcome: 'completed' };
+    expect(sample(text, 'switchboard_jobs_total', run)).toBe(1);
+    expect(sample(text, 'switchboard_job_queue_wait_seconds_count', { queue })).toBe(1);
+    const timed = { queue, role: 'chat', outcome: 'completed' };
+    expect(sample(text, 'switchboard_job_run_seconds_count', timed)).toBe(1);
+  });
+
+  it("counts the job's LLM call in the worker: attempt, latency, tokens and cost", async () => {
+    const { text } = await scrape(workerUrl);
+    const provider = 'simulated';
+    const calls = text
+      .split('\n')
+      .filter((l) => l.startsWith('switchboard_llm_calls_total{'))
+      .filter((l) => l.includes(`model="${model}"`));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(
+      new RegExp(
+        `^switchboard_llm_calls_total\\{provider="${provider}",model="${model}",tier="1",kind="(chat|stream)",outcome="ok"\\} 1$`,
+      ),
+    );
+    const labels = { provider, model };
+    expect(sample(text, 'switchboard_llm_call_duration_seconds_count', labels)).toBe(1);
+    expect(sample(text, 'switchboard_llm_tokens_total', { ...labels, direction: 'output' })).toBe(
+      // the job's usage, as recorded
+      (await platform.http('GET', `/v1/jobs/${jobId}`, { key: tenant.key })).body.usage
+        .outputTokens,
+    );
+    expect(
+      sample(text, 'switchboard_llm_tokens_total', { ...labels, direction: 'input' }),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(text, 'switchboard_llm_cost_microdollars_total', { ...labels, tier: '1' }),
+    ).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts HTTP requests by route template and status in the API, and SSE streams', async () => {
+    const { text } = await scrape(apiUrl);
+    const post = { method: 'POST', route: '/v1/jobs', status: '202' };
+    expect(sample(text, 'switchboard_http_requests_total', post)).toBe(1);
+    const polled = { method: 'GET', route: '/v1/jobs/:id', status: '200' };
+    expect(sample(text, 'switchboard_http_requests_total', polled)).toBeGreaterThanOrEqual(1);
+    const refused = { method: 'GET', route: '/v1/jobs/:id', status: '401' };
+    expect(sample(text, 'switchboard_http_requests_total', refused)).toBe(1);
+    const unmatched = { method: 'GET', route: 'unmatched', status: '404' };
+    expect(sample(text, 'switchboard_http_requests_total', unmatched)).toBe(1);
+    const timed = { method: 'GET', route: '/v1/jobs/:id' };
+    expect(
+      sample(text, 'switchboard_http_request_duration_seconds_count', timed),
+    ).toBeGreaterThanOrEqual(2);
+    const stream = { method: 'GET', route: '/v1/jobs/:id/events', status: '200' };
+    expect(sample(text, 'switchboard_http_requests_total', stream)).toBe(1);
+    // Opened and closed again.
+    expect(sample(text, 'switchboard_sse_connections', { stream: 'job_events' })).toBe(0);
+  });
+
+  it('reports the depth of every mailbox from the API, by state', async () => {
+    const { text } = await scrape(apiUrl);
+    for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed']) {
+      expect(
+        sample(text, 'switchboard_queue_jobs', { queue: 'agent.chat.t1', state }),
+      ).toBeGreaterThanOrEqual(0);
+      expect(sample(text, 'switchboard_queue_jobs', { queue: 'agent.judge.t3', state })).toBe(0);
+    }
+    expect(text).toContain('switchboard_queue_depth_refreshed_timestamp_seconds ');
+  });
+
+  it('exposes Node.js defaults, and no job id, tenant, key or secret, in either process', async () => {
+    for (const url of [apiUrl, workerUrl]) {
+      const { text } = await scrape(url);
+      expect(text).toContain('process_cpu_user_seconds_total');
+      expect(text).toContain('nodejs_eventloop_lag_seconds');
+      for (const secret of [
+        jobId,
+        tenant.tenantId,
+        tenant.keyId,
+        tenant.key,
+        TENANT_NAME,
+        TEST_ADMIN_TOKEN,
+        platform.env.env.DATABASE_URL,
+        platform.env.env.REDIS_URL,
+      ]) {
+        expect(text).not.toContain(secret);
+      }
+    }
+  });
+});
