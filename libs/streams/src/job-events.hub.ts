@@ -134,8 +134,7 @@ export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShu
       const ids = keys.map((k) => this.streams.get(k)!.cursor);
       let reply: XReadReply;
       try {
-        // On a Cluster, the id of the node connection that serves these keys' slot.
-        this.connectionId ??= Number(await (await this.nodeFor(connection, keys[0])).client('ID'));
+        this.connectionId ??= await this.readConnectionId(connection, keys[0]);
         this.inflightGeneration = this.generation;
         reply = await connection.xread(
           'COUNT',
@@ -197,15 +196,24 @@ export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShu
     })();
   }
 
-  /** The connection itself, or on a Cluster its connection to the node that serves `key`. */
-  private async nodeFor(connection: Redis, key: string): Promise<Redis> {
+  /**
+   * CLIENT ID of the connection the XREAD runs on: on a Cluster, its connection to the node
+   * that serves the streams' slot (all share the prefix's hash tag), forgotten when that
+   * node connection closes, as the single connection's is.
+   */
+  private async readConnectionId(connection: Redis, key: string): Promise<number> {
     let node = nodeForKey(connection, key);
     if (!node) {
       await connection.ping(); // a Cluster loads its slot map as it connects
       node = nodeForKey(connection, key);
     }
     if (!node) throw new Error('no Redis Cluster node serves the stream keys');
-    return node;
+    if (node !== connection) {
+      node.once('close', () => {
+        this.connectionId = undefined;
+      });
+    }
+    return Number(await node.client('ID'));
   }
 
   private isStale(): boolean {
