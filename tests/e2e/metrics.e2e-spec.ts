@@ -34,6 +34,7 @@ describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposi
   const platform = usePlatform({ METRICS_PORT: '0' });
   let tenant: { tenantId: string; key: string; keyId: string };
   let jobId: string;
+  let refusedId: string;
   let model: string;
   let apiUrl: string;
   let workerUrl: string;
@@ -63,6 +64,23 @@ describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposi
     expect(sse.status).toBe(200);
     while (await sse.next());
     sse.close();
+    // A second tenant whose pool of 1 µ$ refuses every priced call: its job fails.
+    const broke = await createTenant(platform.http, `${TENANT_NAME}-broke`);
+    const pool = await platform.http('POST', '/v1/budgets', {
+      admin: true,
+      body: { scope: 'tenant', tenantId: broke.tenantId, period: 'daily', limitMicros: 1 },
+    });
+    expect(pool.status).toBe(201);
+    const refused = await platform.http('POST', '/v1/jobs', {
+      key: broke.key,
+      body: { role: 'chat', tier: 1, input: chatInput() },
+    });
+    expect(refused.status).toBe(202);
+    refusedId = refused.body.id;
+    expect((await waitForJob(platform.http, broke.key, refusedId)).status).toBe('failed');
+    await platform.worker.waitFor(
+      new RegExp(`end agent\\.chat\\.t1 ${refusedId} attempt 1 failed`),
+    );
     expect((await platform.http('GET', '/v1/jobs/not-a-route/at/all', {})).status).toBe(404);
     expect((await platform.http('GET', `/v1/jobs/${jobId}`, {})).status).toBe(401);
   });
@@ -73,7 +91,10 @@ describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposi
     const queue = 'agent.chat.t1';
     const run = { queue, role: 'chat', tier: '1', outcome: 'completed' };
     expect(sample(text, 'switchboard_jobs_total', run)).toBe(1);
-    expect(sample(text, 'switchboard_job_queue_wait_seconds_count', { queue })).toBe(1);
+    // The refused job: a budget refusal is final.
+    expect(sample(text, 'switchboard_jobs_total', { ...run, outcome: 'failed' })).toBe(1);
+    expect(sample(text, 'switchboard_budget_refusals_total', { scope: 'tenant' })).toBe(1);
+    expect(sample(text, 'switchboard_job_queue_wait_seconds_count', { queue })).toBe(2);
     const timed = { queue, role: 'chat', outcome: 'completed' };
     expect(sample(text, 'switchboard_job_run_seconds_count', timed)).toBe(1);
   });
@@ -109,7 +130,7 @@ describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposi
   it('counts HTTP requests by route template and status in the API, and SSE streams', async () => {
     const { text } = await scrape(apiUrl);
     const post = { method: 'POST', route: '/v1/jobs', status: '202' };
-    expect(sample(text, 'switchboard_http_requests_total', post)).toBe(1);
+    expect(sample(text, 'switchboard_http_requests_total', post)).toBe(2);
     const polled = { method: 'GET', route: '/v1/jobs/:id', status: '200' };
     expect(sample(text, 'switchboard_http_requests_total', polled)).toBeGreaterThanOrEqual(1);
     const refused = { method: 'GET', route: '/v1/jobs/:id', status: '401' };
@@ -135,6 +156,10 @@ describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposi
       expect(sample(text, 'switchboard_queue_jobs', { queue: 'agent.judge.t3', state })).toBe(0);
     }
     expect(text).toContain('switchboard_queue_depth_refreshed_timestamp_seconds ');
+    // The ledger as the API read it at start: nothing held, nothing waiting.
+    expect(sample(text, 'switchboard_invocation_log_pending', { log: 'durable' })).toBe(0);
+    expect(text).toMatch(/^switchboard_invocation_log_flush_lag_seconds 0$/m);
+    expect(text).toMatch(/^switchboard_budget_reservations_held 0$/m);
   });
 
   it('exposes Node.js defaults, and no job id, tenant, key or secret, in either process', async () => {
@@ -144,6 +169,7 @@ describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposi
       expect(text).toContain('nodejs_eventloop_lag_seconds');
       for (const secret of [
         jobId,
+        refusedId,
         tenant.tenantId,
         tenant.keyId,
         tenant.key,

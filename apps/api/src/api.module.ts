@@ -29,6 +29,7 @@ import { JobsService } from './jobs/jobs.service';
 import { LlmController } from './llm/llm.controller';
 import { McpModule } from './mcp/mcp.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { LedgerBacklogCollector } from './metrics/ledger-backlog.collector';
 import { QueueDepthCollector } from './metrics/queue-depth.collector';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { ChatCompletionsService } from './openai/chat-completions.service';
@@ -79,6 +80,7 @@ import { ToolsController } from './tools/tools.controller';
     ChatJobFollower,
     ModelResolver,
     QueueDepthCollector,
+    LedgerBacklogCollector,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

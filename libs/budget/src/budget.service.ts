@@ -7,6 +7,7 @@ import { COUNTER_GRACE_MS, planLeg, type PlannedLeg } from './budget-legs';
 import { crossedThresholds, quoteCost } from './budget-math';
 import { BudgetPoolsCache } from './budget-pools.cache';
 import { BudgetKeys, BudgetScripts } from './budget-redis';
+import { budgetRefusalsTotal } from './budget.metrics';
 import { SET_SPENT_SCRIPT } from './budget.scripts';
 import { learnFromOverrun, writeRecord } from './ledger-writes';
 import { BUDGET_ALERT_SINK, BUDGET_CLOCK } from './budget.tokens';
@@ -135,6 +136,7 @@ export class BudgetService {
     }
     const [, index, remainingMicros, neededMicros] = reply;
     const { pool, window } = legs[index - 1];
+    budgetRefusalsTotal.inc({ scope: pool.scope });
     return {
       ok: false,
       refusal: {
@@ -221,6 +223,11 @@ export class BudgetService {
   /** The ledger stream's key (its rows are drained into the invocation log). */
   get invocationStream(): string {
     return this.keys.invocations;
+  }
+
+  /** The zset of live reservations (for the metrics collector). */
+  get reservationsKey(): string {
+    return this.keys.reservations;
   }
 
   /** The tenant's pools in their current periods (one pipeline). */

@@ -7,6 +7,7 @@ import {
 import { Config } from '@switchboard/config';
 import { InvocationsRepository, type InvocationRow } from '@switchboard/persistence';
 import { InvocationDrain } from './invocation-drain';
+import { watchInvocationBuffer } from './invocation-log.metrics';
 import { RingBuffer } from './ring-buffer';
 
 /** Rows held while PostgreSQL is slow or down; past this, the oldest are dropped. */
@@ -46,7 +47,9 @@ export class InvocationLog implements BeforeApplicationShutdown, OnApplicationSh
     private readonly repository: InvocationsRepository,
     private readonly config: Config,
     private readonly ledger: InvocationDrain,
-  ) {}
+  ) {
+    watchInvocationBuffer(this);
+  }
 
   /** The most rows held unwritten; beyond it the oldest are dropped. */
   get bufferLimit(): number {

@@ -1,0 +1,70 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { BudgetService } from '@switchboard/budget';
+import { recordLedgerBacklog } from '@switchboard/llm';
+import { REDIS_CLIENT } from '@switchboard/redis';
+import type { Redis } from 'ioredis';
+import { QUEUE_DEPTH_REFRESH_MS } from './queue-depth.collector';
+import { budgetReservationsHeld } from './ledger-backlog.metrics';
+
+/**
+ * Reads, on a timer in the API, what Redis holds for the budget ledger: the reservations held
+ * and the invocation rows waiting in the ledger stream (count, and the age of the oldest: the
+ * drain's lag). Stream ids start with their entry's time in ms.
+ */
+@Injectable()
+export class LedgerBacklogCollector implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('LedgerBacklog');
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private lastWarning = 0;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly budget: BudgetService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), QUEUE_DEPTH_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  /** Stops before Redis closes; a read in flight ends on its own. */
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One read; a read still running is not doubled. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.read().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async read(): Promise<void> {
+    try {
+      const stream = this.budget.invocationStream;
+      // Separate commands, not one pipeline: the two keys may sit on different Cluster slots.
+      const [held, pending, oldest] = await Promise.all([
+        this.redis.zcard(this.budget.reservationsKey),
+        this.redis.xlen(stream),
+        this.redis.xrange(stream, '-', '+', 'COUNT', 1),
+      ]);
+      const now = Date.now();
+      const first = oldest[0]?.[0];
+      const lagMs = first ? Math.max(0, now - Number(first.split('-')[0])) : 0;
+      budgetReservationsHeld.set(held);
+      recordLedgerBacklog(pending, lagMs / 1000);
+    } catch (error) {
+      const now = Date.now();
+      if (now - this.lastWarning < 60_000) return;
+      this.lastWarning = now;
+      this.logger.warn(`could not read the ledger backlog: ${(error as Error).message}`);
+    }
+  }
+}
