@@ -35,7 +35,7 @@ export {
 export { estimateTokens, estimateMessageTokens, estimateMessageTokensUpTo } from './token-count';
 export { byteBound, inputTokenBound } from './router/input-bound';
 export { InvocationDrain } from './invocations/invocation-drain';
-export { recordLedgerBacklog } from './invocations/invocation-log.metrics';
+export { LedgerBacklogCollector } from './invocations/ledger-backlog.collector';
 export {
   STREAM_FAILOVER_POLICIES,
   type AnswerSlot,

@@ -3,6 +3,7 @@
 // the catalogue.
 export { QueueModule } from './queue.module';
 export { MailboxQueues } from './mailbox-queues.service';
+export { QueueDepthCollector } from './queue-depth.collector';
 export {
   JobSubmissionService,
   type SubmitOptions,

@@ -3,16 +3,22 @@ import { Gauge } from 'prom-client';
 
 /** What the gauges read at scrape time; set by the process's InvocationLog and the API. */
 let memory: { readonly pendingRows: number } | undefined;
-let durable: { pending: number; lagSeconds: number } | undefined;
+/** The ledger in Redis as last read by the API's LedgerBacklogCollector. */
+interface LedgerBacklog {
+  pending: number;
+  lagSeconds: number;
+  reservationsHeld: number;
+}
+let durable: LedgerBacklog | undefined;
 
 /** The process's in-memory invocation log (LLM_INVOCATION_LOG=memory buffers here). */
 export function watchInvocationBuffer(log: { readonly pendingRows: number }): void {
   memory = log;
 }
 
-/** The ledger stream's backlog as last read (by the API's timer). */
-export function recordLedgerBacklog(pending: number, lagSeconds: number): void {
-  durable = { pending, lagSeconds };
+/** The ledger's backlog as last read (by the API's timer). */
+export function recordLedgerBacklog(backlog: LedgerBacklog): void {
+  durable = backlog;
 }
 
 /**
@@ -37,5 +43,15 @@ export const invocationLogFlushLagSeconds = new Gauge({
   registers: [metricsRegistry],
   collect() {
     if (durable) this.set(durable.lagSeconds);
+  },
+});
+
+/** Live budget reservations in Redis (calls in flight holding their worst case), every process's. */
+export const budgetReservationsHeld = new Gauge({
+  name: 'switchboard_budget_reservations_held',
+  help: 'Budget reservations currently held in Redis (calls in flight)',
+  registers: [metricsRegistry],
+  collect() {
+    if (durable) this.set(durable.reservationsHeld);
   },
 });

@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { MailboxQueues } from '@switchboard/queue';
+import { MailboxQueues } from './mailbox-queues.service';
 import type { JobType } from 'bullmq';
 import { recordQueueDepths } from './queue-depth.metrics';
 

@@ -6,11 +6,12 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { BudgetService } from '@switchboard/budget';
-import { recordLedgerBacklog } from '@switchboard/llm';
 import { REDIS_CLIENT } from '@switchboard/redis';
 import type { Redis } from 'ioredis';
-import { QUEUE_DEPTH_REFRESH_MS } from './queue-depth.collector';
-import { budgetReservationsHeld } from './ledger-backlog.metrics';
+import { recordLedgerBacklog } from './invocation-log.metrics';
+
+/** How often the backlog is read: about one scrape interval. */
+const REFRESH_MS = 15_000;
 
 /**
  * Reads, on a timer in the API, what Redis holds for the budget ledger: the reservations held
@@ -31,7 +32,7 @@ export class LedgerBacklogCollector implements OnApplicationBootstrap, OnModuleD
 
   onApplicationBootstrap(): void {
     void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), QUEUE_DEPTH_REFRESH_MS);
+    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.timer.unref();
   }
 
@@ -58,8 +59,7 @@ export class LedgerBacklogCollector implements OnApplicationBootstrap, OnModuleD
       const now = Date.now();
       const first = oldest[0]?.[0];
       const lagMs = first ? Math.max(0, now - Number(first.split('-')[0])) : 0;
-      budgetReservationsHeld.set(held);
-      recordLedgerBacklog(pending, lagMs / 1000);
+      recordLedgerBacklog({ pending, lagSeconds: lagMs / 1000, reservationsHeld: held });
     } catch (error) {
       const now = Date.now();
       if (now - this.lastWarning < 60_000) return;
