@@ -11,7 +11,7 @@ import {
 } from '@switchboard/actors';
 import type { JobData, JobResult } from '@switchboard/catalogue';
 import { Config, ConfigModule, loadConfig } from '@switchboard/config';
-import { LlmService, type LlmRequest, type LlmResponse } from '@switchboard/llm';
+import { LlmService, contentText, type LlmRequest, type LlmResponse } from '@switchboard/llm';
 import { JobEntity, PersistenceModule, TenantEntity } from '@switchboard/persistence';
 import { JobSubmissionService, QueueModule, bullWorkerOptions } from '@switchboard/queue';
 import { RedisModule, redisOptionsFromUrl } from '@switchboard/redis';
@@ -138,7 +138,7 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
       return {
         chat: async (request: LlmRequest) => {
           const response = await client.chat(request);
-          llmCalls.push({ content: String(request.messages[0].content), response });
+          llmCalls.push({ content: contentText(request.messages[0].content), response });
           return response;
         },
         stream: (request: LlmRequest) => client.stream(request),

@@ -66,13 +66,14 @@ export function follow(): void {
     headers: { ...auth, 'Content-Type': 'application/json' },
     tags: { name: 'submit' },
   });
-  const id = submitted.status === 202 ? submitted.json('id') : undefined;
-  if (!check(id, { 'submit answers 202 with an id': (v) => typeof v === 'string' })) {
+  const answered = submitted.status === 202 ? submitted.json('id') : undefined;
+  const id = typeof answered === 'string' ? answered : undefined;
+  if (!check(id, { 'submit answers 202 with an id': (v) => v !== undefined })) {
     completeStreams.add(false);
     return;
   }
   // from=0: replay from the start, so events sent before the request are counted too.
-  const stream = get(`${BASE_URL}/v1/jobs/${String(id)}/events?from=0`, {
+  const stream = get(`${BASE_URL}/v1/jobs/${id}/events?from=0`, {
     headers: { ...auth, Accept: 'text/event-stream' },
     tags: { name: 'events' },
     timeout: STREAM_TIMEOUT,
