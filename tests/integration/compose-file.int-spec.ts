@@ -76,9 +76,11 @@ describe('docker-compose.prod.yml', () => {
         'nginx',
         'ollama',
         'postgres',
+        'postgres-exporter',
         'prometheus',
         'qdrant',
         'redis',
+        'redis-exporter',
         'worker-browser',
         'worker-t0',
         'worker-t12',
@@ -133,8 +135,9 @@ describe('docker-compose.prod.yml', () => {
       }
     }
     expect([...used].sort()).toEqual([...declared].sort());
-    // The stateless ones (the APIs, the one-off migration) are the only ones without.
-    const stateful = names.filter((n) => !['api-blue', 'api-green', 'migrate'].includes(n));
+    // The stateless ones (the APIs, the one-off migration, the exporters) are the only ones without.
+    const stateless = ['api-blue', 'api-green', 'migrate', 'redis-exporter', 'postgres-exporter'];
+    const stateful = names.filter((n) => !stateless.includes(n));
     for (const name of stateful) {
       const own = ((services[name].volumes ?? []) as string[]).filter((v) => !v.startsWith('.'));
       expect({ name, named: own.length > 0 }).toEqual({ name, named: true });
