@@ -6,3 +6,4 @@ export { maskSecrets } from './mask-secrets';
 export { armShutdownWatchdog } from './shutdown-watchdog';
 export { metricsRegistry, renderMetrics } from './metrics-registry';
 export { startMetricsServer } from './metrics-server';
+export { PeriodicRead } from './periodic-read';

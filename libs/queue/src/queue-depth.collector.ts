@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { PeriodicRead } from '@switchboard/observability';
 import { MailboxQueues } from './mailbox-queues.service';
 import type { JobType } from 'bullmq';
 import { recordQueueDepths } from './queue-depth.metrics';
@@ -28,40 +29,35 @@ export const QUEUE_DEPTH_REFRESH_MS = 15_000;
  */
 @Injectable()
 export class QueueDepthCollector implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('QueueDepth');
-  private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
-  private lastWarning = 0;
+  private readonly periodic: PeriodicRead;
 
-  constructor(private readonly queues: MailboxQueues) {}
+  constructor(private readonly queues: MailboxQueues) {
+    const logger = new Logger('QueueDepth');
+    this.periodic = new PeriodicRead(
+      'queue depths',
+      QUEUE_DEPTH_REFRESH_MS,
+      () => this.read(),
+      logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), QUEUE_DEPTH_REFRESH_MS);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   /** Stops before Redis closes; a read in flight ends on its own. */
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   /** Reads every mailbox's counts once; a read still running is not doubled. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.read().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    return this.periodic.refresh();
   }
 
   private async read(): Promise<void> {
-    try {
-      const queues = this.queues.all();
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts(...STATES)));
-      recordQueueDepths(new Map(queues.map((q, i) => [q.name, counts[i]])));
-    } catch (error) {
-      const now = Date.now();
-      if (now - this.lastWarning < 60_000) return;
-      this.lastWarning = now;
-      this.logger.warn(`could not read queue depths: ${(error as Error).message}`);
-    }
+    const queues = this.queues.all();
+    const counts = await Promise.all(queues.map((q) => q.getJobCounts(...STATES)));
+    recordQueueDepths(new Map(queues.map((q, i) => [q.name, counts[i]])));
   }
 }

@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { BudgetService } from '@switchboard/budget';
+import { PeriodicRead } from '@switchboard/observability';
 import { REDIS_CLIENT } from '@switchboard/redis';
 import type { Redis } from 'ioredis';
 import { recordLedgerBacklog } from './invocation-log.metrics';
@@ -20,51 +21,41 @@ const REFRESH_MS = 15_000;
  */
 @Injectable()
 export class LedgerBacklogCollector implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('LedgerBacklog');
-  private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
-  private lastWarning = 0;
+  private readonly periodic: PeriodicRead;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly budget: BudgetService,
-  ) {}
+  ) {
+    const logger = new Logger('LedgerBacklog');
+    this.periodic = new PeriodicRead('the ledger backlog', REFRESH_MS, () => this.read(), logger);
+  }
 
   onApplicationBootstrap(): void {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   /** Stops before Redis closes; a read in flight ends on its own. */
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   /** One read; a read still running is not doubled. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.read().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    return this.periodic.refresh();
   }
 
   private async read(): Promise<void> {
-    try {
-      const stream = this.budget.invocationStream;
-      // Separate commands, not one pipeline: the two keys may sit on different Cluster slots.
-      const [held, pending, oldest] = await Promise.all([
-        this.redis.zcard(this.budget.reservationsKey),
-        this.redis.xlen(stream),
-        this.redis.xrange(stream, '-', '+', 'COUNT', 1),
-      ]);
-      const now = Date.now();
-      const first = oldest[0]?.[0];
-      const lagMs = first ? Math.max(0, now - Number(first.split('-')[0])) : 0;
-      recordLedgerBacklog({ pending, lagSeconds: lagMs / 1000, reservationsHeld: held });
-    } catch (error) {
-      const now = Date.now();
-      if (now - this.lastWarning < 60_000) return;
-      this.lastWarning = now;
-      this.logger.warn(`could not read the ledger backlog: ${(error as Error).message}`);
-    }
+    const stream = this.budget.invocationStream;
+    // Separate commands, not one pipeline: the two keys may sit on different Cluster slots.
+    const [held, pending, oldest] = await Promise.all([
+      this.redis.zcard(this.budget.reservationsKey),
+      this.redis.xlen(stream),
+      this.redis.xrange(stream, '-', '+', 'COUNT', 1),
+    ]);
+    const now = Date.now();
+    const first = oldest[0]?.[0];
+    const lagMs = first ? Math.max(0, now - Number(first.split('-')[0])) : 0;
+    recordLedgerBacklog({ pending, lagSeconds: lagMs / 1000, reservationsHeld: held });
   }
 }
