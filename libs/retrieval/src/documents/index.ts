@@ -1,0 +1,2 @@
+// Documents: type detection, parsing to text and chunking.
+export {};

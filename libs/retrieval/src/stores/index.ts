@@ -1,0 +1,2 @@
+// The vector stores behind one interface: LanceDB (embedded) and Qdrant.
+export {};
