@@ -8,6 +8,7 @@ import type { Env } from './env';
 import { httpConfig, type HttpConfig } from './http.config';
 import { llmConfig, type LlmConfig } from './llm.config';
 import { mcpConfig, type McpConfig } from './mcp.config';
+import { metricsConfig, type MetricsConfig } from './metrics.config';
 import { redisConfig, type RedisConfig } from './redis.config';
 import { streamsConfig, type StreamsConfig } from './streams.config';
 import { toolsConfig, type ToolsConfig } from './tools.config';
@@ -27,6 +28,7 @@ export class Config {
     readonly streams: StreamsConfig,
     readonly mcp: McpConfig = mcpConfig({}),
     readonly tools: ToolsConfig = toolsConfig({}),
+    readonly metrics: MetricsConfig = metricsConfig({}),
   ) {}
 
   /** Values that must never appear in a log line. */
@@ -73,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     section(streamsConfig),
     section(mcpConfig),
     section(toolsConfig),
+    section(metricsConfig),
   );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

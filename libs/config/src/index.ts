@@ -11,6 +11,7 @@ export type { DatabaseConfig } from './database.config';
 export type { HttpConfig } from './http.config';
 export type { CircuitBreakerConfig, LlmConfig } from './llm.config';
 export type { McpConfig } from './mcp.config';
+export { MAX_METRICS_TENANTS, type MetricsConfig } from './metrics.config';
 export type { RedisConfig, RedisNode } from './redis.config';
 export type { StreamsConfig } from './streams.config';
 export type { ToolsConfig } from './tools.config';
