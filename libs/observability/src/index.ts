@@ -6,4 +6,5 @@ export { maskSecrets } from './mask-secrets';
 export { armShutdownWatchdog } from './shutdown-watchdog';
 export { metricsRegistry, renderMetrics } from './metrics-registry';
 export { startMetricsServer } from './metrics-server';
+export { metricsEnabled, setMetricsEnabled } from './metrics-switch';
 export { PeriodicRead } from './periodic-read';

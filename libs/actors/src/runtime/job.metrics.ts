@@ -1,5 +1,5 @@
 import type { JobData } from '@switchboard/catalogue';
-import { metricsRegistry } from '@switchboard/observability';
+import { metricsEnabled, metricsRegistry } from '@switchboard/observability';
 import type { Job } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
 
@@ -46,6 +46,27 @@ export const jobRunSeconds = new Histogram({
   registers: [metricsRegistry],
 });
 
+/** The metric objects the wrapper records into: the registered ones, or no-ops. */
+interface JobRecorders {
+  jobsTotal: Pick<typeof jobsTotal, 'inc'>;
+  jobQueueWaitSeconds: Pick<typeof jobQueueWaitSeconds, 'observe'>;
+  jobRunSeconds: Pick<typeof jobRunSeconds, 'observe'>;
+}
+
+const LIVE: JobRecorders = { jobsTotal, jobQueueWaitSeconds, jobRunSeconds };
+
+/** METRICS_ENABLED=false: the wrapper records nothing. */
+const NOOP: JobRecorders = {
+  jobsTotal: { inc: () => undefined },
+  jobQueueWaitSeconds: { observe: () => undefined },
+  jobRunSeconds: { observe: () => undefined },
+};
+
+/** The recorders as the process's metrics switch says now. */
+export function jobRecorders(): JobRecorders {
+  return metricsEnabled() ? LIVE : NOOP;
+}
+
 /**
  * The queue wait of a run that starts now: only a job's first run (a retry or a resumed
  * parent waited for its backoff or children, not for a worker).
@@ -53,14 +74,21 @@ export const jobRunSeconds = new Histogram({
 export function observeQueueWait(job: Job<JobData>, firstRun: boolean, now = Date.now()): void {
   if (!firstRun) return;
   const due = job.timestamp + (job.opts.delay ?? 0);
-  jobQueueWaitSeconds.observe({ queue: job.queueName }, Math.max(0, now - due) / 1000);
+  jobRecorders().jobQueueWaitSeconds.observe(
+    { queue: job.queueName },
+    Math.max(0, now - due) / 1000,
+  );
 }
 
 /** One run ended: counted, and timed unless it ended outside its handler (`runMs` absent). */
 export function observeJobRun(job: Job<JobData>, outcome: JobOutcome, runMs?: number): void {
+  const recorders = jobRecorders();
   const { role, tier } = job.data;
-  jobsTotal.inc({ queue: job.queueName, role, tier: String(tier), outcome });
+  recorders.jobsTotal.inc({ queue: job.queueName, role, tier: String(tier), outcome });
   if (runMs !== undefined) {
-    jobRunSeconds.observe({ queue: job.queueName, role, outcome }, Math.max(0, runMs) / 1000);
+    recorders.jobRunSeconds.observe(
+      { queue: job.queueName, role, outcome },
+      Math.max(0, runMs) / 1000,
+    );
   }
 }
