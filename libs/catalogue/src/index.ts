@@ -34,6 +34,13 @@ export {
   type JobStatus,
 } from './job-data';
 export {
+  JOB_COMPAT_VERSION,
+  UNSTAMPED_JOB_COMPAT,
+  canRunJob,
+  effectiveJobCompat,
+  jobCompatOf,
+} from './job-compat';
+export {
   MAX_JOB_TIMEOUT_MS,
   MIN_JOB_TIMEOUT_MS,
   parseJobRequest,

@@ -22,6 +22,11 @@ export const FINISHED_STATUSES: readonly JobStatus[] = ['completed', 'failed', '
  */
 export interface JobData<R extends Role = Role> {
   tenantId: string;
+  /**
+   * The compatibility version of the code that enqueued the job (see `JOB_COMPAT_VERSION`).
+   * Absent on jobs enqueued before stamping existed: they count as version 1.
+   */
+  compat?: number;
   role: R;
   tier: Tier;
   privacy: boolean;

@@ -49,4 +49,19 @@ describe('loadConfig', () => {
     });
     expect(config.secrets()).toEqual(['a-very-long-admin-token', 'secretpw']);
   });
+
+  it('leaves the job compatibility version to the code unless overridden', () => {
+    const defaults = loadConfig({});
+    expect(defaults.worker.jobCompatVersion).toBeUndefined();
+    expect(defaults.worker.incompatibleRetryMs).toBe(1000);
+    const rehearsal = loadConfig({ JOB_COMPAT_VERSION: '7', WORKER_INCOMPATIBLE_RETRY_MS: '250' });
+    expect(rehearsal.worker.jobCompatVersion).toBe(7);
+    expect(rehearsal.worker.incompatibleRetryMs).toBe(250);
+    expect(loadConfig({ JOB_COMPAT_VERSION: '' }).worker.jobCompatVersion).toBeUndefined();
+    expect(() => loadConfig({ JOB_COMPAT_VERSION: '0' })).toThrow(/JOB_COMPAT_VERSION/);
+    expect(() => loadConfig({ JOB_COMPAT_VERSION: '1.5' })).toThrow(/JOB_COMPAT_VERSION/);
+    expect(() => loadConfig({ WORKER_INCOMPATIBLE_RETRY_MS: '0' })).toThrow(
+      /WORKER_INCOMPATIBLE_RETRY_MS/,
+    );
+  });
 });

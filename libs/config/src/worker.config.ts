@@ -8,6 +8,12 @@ export const workerSchema = z.object({
   WORKER_LOCK_DURATION_MS: intFromEnv(1000, 3_600_000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: intFromEnv(1000, 3_600_000).default(30_000),
   WORKER_MAX_STALLED_COUNT: intFromEnv(0, 1000).default(3),
+  // Unset: the code's JOB_COMPAT_VERSION. Set only to rehearse a deploy (see docs/operations.md).
+  JOB_COMPAT_VERSION: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    intFromEnv(1, 1_000_000).optional(),
+  ),
+  WORKER_INCOMPATIBLE_RETRY_MS: intFromEnv(10, 3_600_000).default(1_000),
   // Unset: no metrics server. 0 picks a free port (logged at boot).
   METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), intFromEnv(0, 65535).optional()),
 });
@@ -22,6 +28,13 @@ export interface WorkerConfig {
    * stalled. Answered LLM calls are journaled, so a takeover does not pay for them again.
    */
   maxStalledCount: number;
+  /**
+   * Overrides the code's job compatibility version, in the API (the stamp on new jobs) and the
+   * worker (the newest jobs it runs). For rehearsing a deploy; undefined in normal use.
+   */
+  jobCompatVersion?: number;
+  /** How long a job too new for this worker waits, delayed, before a worker looks again. */
+  incompatibleRetryMs: number;
   /** Port of the worker's `GET /metrics` server (on API_HOST); undefined: no server. */
   metricsPort?: number;
 }
@@ -34,6 +47,8 @@ export function workerConfig(env: Env): WorkerConfig {
     lockDurationMs: v.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: v.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: v.WORKER_MAX_STALLED_COUNT,
+    jobCompatVersion: v.JOB_COMPAT_VERSION,
+    incompatibleRetryMs: v.WORKER_INCOMPATIBLE_RETRY_MS,
     metricsPort: v.METRICS_PORT,
   };
 }

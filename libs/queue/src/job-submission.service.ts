@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   INLINE_INPUT_LIMIT_BYTES,
+  effectiveJobCompat,
   jobDefinition,
   type JobData,
   type JobRequest,
 } from '@switchboard/catalogue';
+import { Config } from '@switchboard/config';
 import { JobRecordsRepository, type JobEntity } from '@switchboard/persistence';
 import { REDIS_CLIENT } from '@switchboard/redis';
 import { randomUUID } from 'node:crypto';
@@ -32,14 +34,24 @@ export interface Submission {
 
 const UNIQUE_VIOLATION = '23505';
 
-/** Writes the job record, then enqueues on the role's mailbox with the same id. */
+/**
+ * Writes the job record, then enqueues on the role's mailbox with the same id. Every job that
+ * reaches a mailbox is enqueued here (API, OpenAI endpoint, MCP, actors' children, replays), so
+ * this is the one place its data is built and stamped with the compatibility version.
+ */
 @Injectable()
 export class JobSubmissionService {
+  /** Stamped on every job enqueued here: the code's compatibility version, or config's. */
+  private readonly compat: number;
+
   constructor(
     private readonly records: JobRecordsRepository,
     private readonly queues: MailboxQueues,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-  ) {}
+    config: Config,
+  ) {
+    this.compat = effectiveJobCompat(config.worker.jobCompatVersion);
+  }
 
   async submit(
     tenantId: string,
@@ -95,7 +107,11 @@ export class JobSubmissionService {
     return { record: existing, created: false };
   }
 
-  /** Puts an existing record (a replayed failure BullMQ no longer holds) back on its mailbox. */
+  /**
+   * Puts an existing record (a replayed failure BullMQ no longer holds) back on its mailbox.
+   * Its data is rebuilt from the record by this version's code, so it carries this version's
+   * stamp (a replay of a job BullMQ still holds keeps its data, and its stamp, as they were).
+   */
   async reenqueue(record: JobEntity): Promise<void> {
     const request: JobRequest = {
       role: record.role,
@@ -121,6 +137,7 @@ export class JobSubmissionService {
     const inline = Buffer.byteLength(JSON.stringify(request.input)) <= INLINE_INPUT_LIMIT_BYTES;
     const data: JobData = {
       tenantId: record.tenantId,
+      compat: this.compat,
       role: request.role,
       tier: request.tier,
       privacy: request.privacy,

@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { jobDefinition, type JobData, type JobInput, type Role } from '@switchboard/catalogue';
+import {
+  effectiveJobCompat,
+  jobDefinition,
+  type JobData,
+  type JobInput,
+  type Role,
+} from '@switchboard/catalogue';
+import { Config } from '@switchboard/config';
 import { InvocationLog, LlmService } from '@switchboard/llm';
 import { JobRecordsRepository } from '@switchboard/persistence';
 import { JobControlService, JobSubmissionService } from '@switchboard/queue';
@@ -14,6 +21,7 @@ import { AnswerJournal } from './answer-journal';
 import { GuardedLlm } from './guarded-llm';
 import { InFlightWork } from './in-flight-work';
 import { JobActorContext } from './job-actor-context';
+import { JobCompatGate } from './job-compat-gate';
 import { observeJobRun, observeQueueWait } from './job.metrics';
 import { JobStepsRepository } from './job-steps.repository';
 import { ranBefore } from './ran-before';
@@ -29,6 +37,7 @@ export class JobRunner {
   private readonly logger = new Logger('JobRunner');
   readonly active = new ActiveJobs();
   private readonly endings: RunEndings;
+  private readonly compat: JobCompatGate;
 
   constructor(
     private readonly registry: ActorRegistry,
@@ -41,11 +50,21 @@ export class JobRunner {
     private readonly answers: AnswerJournal,
     private readonly capabilities: CapabilityRegistry,
     private readonly stepRows: JobStepsRepository,
+    config: Config,
   ) {
     this.endings = new RunEndings({ records, control, invocations, events, logger: this.logger });
+    const { jobCompatVersion, incompatibleRetryMs } = config.worker;
+    this.compat = new JobCompatGate(
+      effectiveJobCompat(jobCompatVersion),
+      incompatibleRetryMs,
+      this.logger,
+    );
   }
 
   async run(job: Job<JobData>, token?: string): Promise<unknown> {
+    // First of all: a job from a newer, incompatible version goes back untouched.
+    const tooNew = await this.compat.handBackIfNewer(job, token);
+    if (tooNew) throw tooNew;
     const id = job.id as string;
     const attempt = job.attemptsMade + 1;
     const controller = new AbortController();
