@@ -6,6 +6,8 @@ import { CatalogueError, loadCatalogue } from '@switchboard/llm';
 import { MaskingLogger, armShutdownWatchdog } from '@switchboard/observability';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './docs/openapi';
+import { closeWhileDraining } from './drain/close-while-draining.middleware';
+import { DrainState } from './drain/drain.state';
 import { httpMetrics } from './metrics/http.metrics';
 import { jsonBody } from './problems/json-body.middleware';
 
@@ -20,10 +22,14 @@ async function bootstrap(): Promise<void> {
     logger,
     bodyParser: false,
   });
+  const drain = app.get(DrainState);
+  app.use(closeWhileDraining(drain));
   app.use(httpMetrics());
   app.use(jsonBody(config.http.bodyLimitBytes));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Registered first, so the drain flag is up before Nest's shutdown hooks run.
+  drain.listenForSignals();
   // useProcessExit: exit 0 after a graceful shutdown instead of re-raising the signal (143).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   armShutdownWatchdog(logger, 15_000);

@@ -3,6 +3,7 @@ import { Config } from '@switchboard/config';
 import { type JobEntity, JobRecordsRepository } from '@switchboard/persistence';
 import { JobEventsReader, compareStreamIds } from '@switchboard/streams';
 import type { Response } from 'express';
+import { DrainState } from '../drain/drain.state';
 import { ProblemException } from '../problems/problem';
 import { endingFromRecord, isFinished } from './job-ending';
 import { RecordWatch } from './record-watch';
@@ -14,7 +15,7 @@ const MIN_RECORD_CHECK_MS = 5_000;
 /**
  * Serves one job's events as SSE from any API instance: everything lives in Redis, so a client
  * that lost its instance resumes on another with Last-Event-ID. Ends after the `end` event;
- * on shutdown, open streams are closed so their clients reconnect elsewhere.
+ * on shutdown (a drain), open streams end with a `reconnect` event so clients resume elsewhere.
  */
 @Injectable()
 export class JobEventStreamService implements BeforeApplicationShutdown {
@@ -25,6 +26,7 @@ export class JobEventStreamService implements BeforeApplicationShutdown {
     private readonly reader: JobEventsReader,
     private readonly records: JobRecordsRepository,
     private readonly config: Config,
+    private readonly drain: DrainState,
   ) {}
 
   async stream(job: JobEntity, afterId: string, res: Response): Promise<void> {
@@ -46,6 +48,7 @@ export class JobEventStreamService implements BeforeApplicationShutdown {
       Math.max(heartbeatMs, MIN_RECORD_CHECK_MS),
     );
     sse.open();
+    if (this.drain.draining) abort.abort(); // ends at once, with the reconnect hint below
     let cursor = afterId;
     let ended = false;
     try {
@@ -57,8 +60,13 @@ export class JobEventStreamService implements BeforeApplicationShutdown {
       if (!ended && watch.finished && !sse.closed) await this.finish(watch.finished, cursor, sse);
     } catch (error) {
       // The client reconnects with its Last-Event-ID and misses nothing.
-      this.logger.warn(`Event stream of job ${job.id} broke off: ${(error as Error).message}`);
+      if (!this.drain.draining) {
+        this.logger.warn(`Event stream of job ${job.id} broke off: ${(error as Error).message}`);
+      }
     } finally {
+      if (this.drain.draining && !ended && !sse.closed) {
+        await sse.reconnect('draining').catch(() => undefined);
+      }
       watch.stop();
       this.open.delete(abort);
       sse.close();

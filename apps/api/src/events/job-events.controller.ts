@@ -38,7 +38,10 @@ export class JobEventsController {
       'event; without one, or with `from=0`, the stream replays from the start. `: ping` ' +
       "comments keep idle connections open. Once a finished job's stream has expired, its " +
       'ending (`result` or `error`, then `end`) is rebuilt from the job record, without ids. ' +
-      'A reconnect after `end` answers 204, which tells an EventSource to stop.',
+      'A reconnect after `end` answers 204, which tells an EventSource to stop. An instance ' +
+      'that drains for a deploy ends open streams with `retry: 100` and an event ' +
+      '`reconnect` (no id; data `{"type":"reconnect","reason":"draining","retryMs":100}`): ' +
+      'reconnect with the Last-Event-ID you have and nothing is missed or repeated.',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })

@@ -5,6 +5,8 @@ import { trackSseConnection } from '../metrics/http.metrics';
 
 /** How soon an EventSource should reconnect after a drop (the SSE `retry:` field). */
 const RECONNECT_HINT_MS = 1_000;
+/** How soon after a drain's `reconnect` event: the other colour is already taking traffic. */
+const DRAIN_RECONNECT_MS = 100;
 
 /**
  * Server-sent events over one Express response: headers that keep proxies from buffering,
@@ -41,6 +43,16 @@ export class SseWriter {
   async event(event: JobEvent, id?: string): Promise<void> {
     const head = id ? `id: ${id}\n` : '';
     await this.write(`${head}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  }
+
+  /**
+   * The last thing a draining instance sends on an open stream: a short `retry:` and a
+   * `reconnect` event without an id, so an EventSource reconnects at once with the
+   * Last-Event-ID it already has and resumes, on whichever instance takes traffic now.
+   */
+  async reconnect(reason: string): Promise<void> {
+    const data = JSON.stringify({ type: 'reconnect', reason, retryMs: DRAIN_RECONNECT_MS });
+    await this.write(`retry: ${DRAIN_RECONNECT_MS}\nevent: reconnect\ndata: ${data}\n\n`);
   }
 
   close(): void {
