@@ -29,12 +29,8 @@ export class BudgetKeys {
     return jobId ? `${this.base}:${poolId}:job:${jobId}` : `${this.base}:${poolId}:${periodKey}`;
   }
 
-  get reservationPrefix(): string {
-    return `${this.base}:res:`;
-  }
-
   reservation(id: string): string {
-    return `${this.reservationPrefix}${id}`;
+    return `${this.base}:res:${id}`;
   }
 
   get reservations(): string {
@@ -59,9 +55,10 @@ export class BudgetScripts {
     return (await run(keys.length, ...keys, ...args)) as number[];
   }
 
-  async sweep(keys: string[], args: Arg[]): Promise<number> {
+  /** [charged, left for a later sweep] */
+  async sweep(keys: string[], args: Arg[]): Promise<[number, number]> {
     const run = this.command('sbBudgetSweep', SWEEP_SCRIPT);
-    return (await run(keys.length, ...keys, ...args)) as number;
+    return (await run(keys.length, ...keys, ...args)) as [number, number];
   }
 
   async learnFactor(keys: string[], args: Arg[]): Promise<void> {

@@ -7,6 +7,7 @@ import { COUNTER_GRACE_MS, planLeg, type PlannedLeg } from './budget-legs';
 import { crossedThresholds, quoteCost } from './budget-math';
 import { BudgetPoolsCache } from './budget-pools.cache';
 import { BudgetKeys, BudgetScripts } from './budget-redis';
+import { sweepExpiredBatch } from './budget-sweep';
 import { budgetRefusalsTotal } from './budget.metrics';
 import { SET_SPENT_SCRIPT } from './budget.scripts';
 import { learnFromOverrun, writeRecord } from './ledger-writes';
@@ -26,7 +27,10 @@ import type {
   ReserveResult,
 } from './budget.types';
 
-/** Expired reservations each reserve charges on its way, so expiry heals without a sweeper. */
+/**
+ * Expired reservations a reserve that finds some charges right after, so expiry heals
+ * without a sweeper.
+ */
 const HEAL_BATCH = 10;
 const SWEEP_BATCH = 100;
 
@@ -92,20 +96,17 @@ export class BudgetService {
       [
         this.keys.reservations,
         this.keys.reservation(id),
-        this.keys.invocations,
         this.keys.inputFactors,
         ...legs.map((l) => l.counter),
       ],
       [
         id,
-        this.keys.reservationPrefix,
         reservationTtlMs,
         quote.inputTokens,
         quote.prices.input,
         quote.prices.output,
         quote.maxTokens,
         minOutputTokens,
-        HEAL_BATCH,
         quote.model ?? '',
         register?.row ?? '',
         ...legs.flatMap((l) => [
@@ -115,6 +116,8 @@ export class BudgetService {
         ]),
       ],
     );
+    const due = reply[0] === 1 ? reply[3] : reply[4];
+    if (due > 0) await this.heal();
     if (reply[0] === 1) {
       const [, maxTokens, amountMicros, , inputTokens] = reply;
       const reservation: Reservation = {
@@ -211,12 +214,28 @@ export class BudgetService {
   async sweepExpired(): Promise<number> {
     let total = 0;
     for (;;) {
-      const charged = await this.scripts.sweep(
-        [this.keys.reservations, this.keys.invocations],
-        [this.keys.reservationPrefix, SWEEP_BATCH],
+      const { found, charged } = await sweepExpiredBatch(
+        this.redis,
+        this.keys,
+        this.scripts,
+        SWEEP_BATCH,
       );
       total += charged;
-      if (charged < SWEEP_BATCH) return total;
+      // A full batch may have more behind it, unless this one changed nothing (every one
+      // was left for later: looping would read the same batch again).
+      if (found < SWEEP_BATCH || charged === 0) return total;
+    }
+  }
+
+  /**
+   * Charges a few expired reservations after a reserve found some. The call's own hold is
+   * already in place, so a failure here is only logged: the reconciler's sweep retries.
+   */
+  private async heal(): Promise<void> {
+    try {
+      await sweepExpiredBatch(this.redis, this.keys, this.scripts, HEAL_BATCH);
+    } catch (error) {
+      this.logger.warn(`charging expired reservations failed: ${(error as Error).message}`);
     }
   }
 
