@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@switchboard/auth';
-import { BudgetModule } from '@switchboard/budget';
+import { BudgetModule, BudgetPoolCollector } from '@switchboard/budget';
 import { BudgetAlertsModule } from '@switchboard/budget-alerts';
 import { ConfigModule } from '@switchboard/config';
 import { LedgerBacklogCollector, LlmModule } from '@switchboard/llm';
@@ -79,6 +79,7 @@ import { ToolsController } from './tools/tools.controller';
     ModelResolver,
     QueueDepthCollector,
     LedgerBacklogCollector,
+    BudgetPoolCollector,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

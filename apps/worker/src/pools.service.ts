@@ -9,6 +9,7 @@ import type { JobData } from '@switchboard/catalogue';
 import { Config } from '@switchboard/config';
 import { bullWorkerOptions } from '@switchboard/queue';
 import { Worker } from 'bullmq';
+import { MailboxLoadTracker } from './metrics/worker.metrics';
 import { parsePools, type PoolSpec } from './pool-spec';
 
 const FORCE_AFTER_HAND_BACK_MS = 5000;
@@ -43,9 +44,18 @@ export class PoolsService implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private createWorker(mailbox: string, pool: PoolSpec): Worker<JobData> {
+    // switchboard_worker_concurrency and switchboard_worker_jobs_active of this mailbox.
+    const load = new MailboxLoadTracker(mailbox, pool.concurrency);
     const worker = new Worker<JobData>(
       mailbox,
-      (job, token) => this.runner.run(job, token),
+      async (job, token) => {
+        load.started();
+        try {
+          return await this.runner.run(job, token);
+        } finally {
+          load.ended();
+        }
+      },
       bullWorkerOptions(this.config.redis, this.config.worker, pool),
     );
     worker.on('error', (error: Error) => this.logger.error(`worker ${mailbox}: ${error.message}`));

@@ -11,6 +11,7 @@ export {
   type StoredBudgetPool,
 } from './budget-pools.repository';
 export { BudgetPoolsCache, applicablePools } from './budget-pools.cache';
+export { BudgetPoolCollector } from './budget-pool.collector';
 export type { BudgetPoolPatch, NewBudgetPool } from './budget-pool.validation';
 export { InvalidBudgetPoolError } from './budget.errors';
 export { BUDGET_ALERT_SINK, BUDGET_CLOCK, systemClock } from './budget.tokens';

@@ -4,10 +4,10 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { PeriodicRead } from '@switchboard/observability';
+import { metricsEnabled, PeriodicRead } from '@switchboard/observability';
 import { MailboxQueues } from './mailbox-queues.service';
 import type { JobType } from 'bullmq';
-import { recordQueueDepths } from './queue-depth.metrics';
+import { recordQueueDepths, recordQueueWorkers } from './queue-depth.metrics';
 
 /** BullMQ states counted per mailbox. */
 const STATES: readonly JobType[] = [
@@ -24,8 +24,9 @@ const STATES: readonly JobType[] = [
 export const QUEUE_DEPTH_REFRESH_MS = 15_000;
 
 /**
- * Reads the job counts of every mailbox on a timer in the API, one process per deployment
- * colour (never per scrape or per request), for `switchboard_queue_jobs`.
+ * Reads the job counts and the connected workers of every mailbox on a timer in the API, one
+ * process per deployment colour (never per scrape or per request), for `switchboard_queue_jobs`
+ * and `switchboard_queue_workers`. With METRICS_ENABLED=false the timer does not start.
  */
 @Injectable()
 export class QueueDepthCollector implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,7 +43,7 @@ export class QueueDepthCollector implements OnApplicationBootstrap, OnModuleDest
   }
 
   onApplicationBootstrap(): void {
-    this.periodic.start();
+    if (metricsEnabled()) this.periodic.start();
   }
 
   /** Stops before Redis closes; a read in flight ends on its own. */
@@ -59,5 +60,8 @@ export class QueueDepthCollector implements OnApplicationBootstrap, OnModuleDest
     const queues = this.queues.all();
     const counts = await Promise.all(queues.map((q) => q.getJobCounts(...STATES)));
     recordQueueDepths(new Map(queues.map((q, i) => [q.name, counts[i]])));
+    // After the depths, so a Redis that refuses CLIENT LIST still gets its depths reported.
+    const connected = await Promise.all(queues.map((q) => q.getWorkersCount()));
+    recordQueueWorkers(new Map(queues.map((q, i) => [q.name, connected[i]])));
   }
 }

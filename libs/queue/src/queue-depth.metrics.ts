@@ -3,12 +3,19 @@ import { Gauge } from 'prom-client';
 
 /** The last counts read, per mailbox and BullMQ state; filled by QueueDepthCollector. */
 const depths = new Map<string, Record<string, number>>();
+/** The last count of workers connected per mailbox; filled by the same read. */
+const workers = new Map<string, number>();
 let refreshedAt: number | undefined;
 
 /** Keeps one read of every mailbox's counts for the next scrapes. */
 export function recordQueueDepths(counts: ReadonlyMap<string, Record<string, number>>): void {
   for (const [queue, byState] of counts) depths.set(queue, byState);
   refreshedAt = Date.now();
+}
+
+/** Keeps one read of the workers connected to every mailbox (BullMQ's `getWorkersCount`). */
+export function recordQueueWorkers(counts: ReadonlyMap<string, number>): void {
+  for (const [queue, n] of counts) workers.set(queue, n);
 }
 
 /**
@@ -38,5 +45,20 @@ export const queueDepthRefreshed = new Gauge({
   registers: [metricsRegistry],
   collect() {
     if (refreshedAt !== undefined) this.set(refreshedAt / 1000);
+  },
+});
+
+/**
+ * Workers connected to each mailbox, every process's (BullMQ names each worker's Redis
+ * connection; the API reads the client list in the same timed read as the depths).
+ */
+export const queueWorkers = new Gauge({
+  name: 'switchboard_queue_workers',
+  help: 'Workers connected to each mailbox (queue), as last read by the API',
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [queue, n] of workers) this.set({ queue }, n);
   },
 });
