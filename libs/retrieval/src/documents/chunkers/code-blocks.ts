@@ -37,9 +37,9 @@ function blockStarts(lines: string[], language: string | undefined): number[] {
     if (i === 0 || !topLevel) return;
     const afterBlank = lines[i - 1].trim() === '';
     if (afterBlank) return void starts.push(i);
-    if (!DECLARATION.test(line) || COMMENT_OR_DECORATOR.test(lines[i - 1])) return;
+    if (!DECLARATION.test(line)) return;
     let start = i;
-    while (start - 1 > starts.at(-1)! && COMMENT_OR_DECORATOR.test(lines[start - 1])) start--;
+    while (start - 1 >= starts.at(-1)! && COMMENT_OR_DECORATOR.test(lines[start - 1])) start--;
     if (start > starts.at(-1)!) starts.push(start);
   });
   return starts;
