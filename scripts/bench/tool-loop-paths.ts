@@ -98,6 +98,7 @@ function jobRouting(rig: ToolRig): { routing: LlmRouting; llm: LlmClient; signal
     chat: (request) => rig.router.chat(request, routing),
     stream: (request) => rig.router.stream(request, routing),
     embed: (request) => rig.router.embed(request, routing),
+    rerank: (request) => rig.router.rerank(request, routing),
   };
   return { routing, llm, signal };
 }

@@ -143,6 +143,7 @@ describe('spawnAndWait and send (actor runtime on BullMQ)', () => {
         },
         stream: (request: LlmRequest) => client.stream(request),
         embed: (request) => client.embed(request),
+        rerank: (request) => client.rerank(request),
       };
     });
     const submission = moduleRef.get(JobSubmissionService);

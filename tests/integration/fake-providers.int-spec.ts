@@ -182,7 +182,9 @@ describe('fake OpenAI provider', () => {
     const base64 = await client.embeddings.create({ model: 'emb', input });
     const float = await client.embeddings.create({ model: 'emb', input, encoding_format: 'float' });
     for (const response of [base64, float]) {
-      expect(response.data.map((d) => Array.from(d.embedding))).toEqual(input.map(embeddingFor));
+      expect(response.data.map((d) => Array.from(d.embedding))).toEqual(
+        input.map((text) => embeddingFor(text)),
+      );
       expect(response.usage).toEqual({ prompt_tokens: 3, total_tokens: 3 });
     }
     expect(fake.stats).toMatchObject({ embedRequests: 2, inputTokens: 6 });
@@ -456,7 +458,7 @@ describe('fake Ollama provider', () => {
 
   it('embeds deterministically', async () => {
     const embedded = await client.embed({ model: 'emb', input: ['hello world', 'again'] });
-    expect(embedded.embeddings).toEqual(['hello world', 'again'].map(embeddingFor));
+    expect(embedded.embeddings).toEqual(['hello world', 'again'].map((text) => embeddingFor(text)));
     expect(embedded.prompt_eval_count).toBe(3);
     expect(fake.stats).toMatchObject({ embedRequests: 1, inputTokens: 3 });
   });

@@ -363,7 +363,7 @@ describe.each<FakeKind>(['openai', 'ollama'])('%s embeddings', (kind) => {
   it('returns one vector per input, in order, and the input tokens the fake counted', async () => {
     const input = ['first text here', 'second', 'a third one'];
     const result = await adapter.embed!({ model: 'fake-embed', input, signal: live() });
-    expect(result.embeddings).toEqual(input.map(embeddingFor));
+    expect(result.embeddings).toEqual(input.map((text) => embeddingFor(text)));
     expect(result.usage).toEqual({ inputTokens: 7, outputTokens: 0, cachedInputTokens: 0 });
     expect(fake.stats).toMatchObject({ inputTokens: 7, embedRequests: 1 });
   });

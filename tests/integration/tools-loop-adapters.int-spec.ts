@@ -85,6 +85,7 @@ describe.each<FakeKind>(['openai', 'anthropic', 'ollama'])('tool loop through %s
           }
         },
         embed: (request) => kit.router.embed(request, routing),
+        rerank: (request) => kit.router.rerank(request, routing),
       },
       signal: controller.signal,
       events: { token: () => undefined, publish: (event) => events.push(event) },

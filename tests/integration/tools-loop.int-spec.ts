@@ -177,6 +177,7 @@ describe('tool loop (real router, fake OpenAI, Postgres)', () => {
         chat: (request) => kit.router.chat(request, routing),
         stream: (request) => kit.router.stream(request, routing),
         embed: (request) => kit.router.embed(request, routing),
+        rerank: (request) => kit.router.rerank(request, routing),
       },
       signal: controller.signal,
       events: { token: () => undefined, publish: (e) => events.push(e) },

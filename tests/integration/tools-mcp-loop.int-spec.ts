@@ -199,6 +199,7 @@ describe('tool loop with MCP servers (perJob filesystem, server roles)', () => {
         chat: (request) => kit.router.chat(request, routing),
         stream: (request) => kit.router.stream(request, routing),
         embed: (request) => kit.router.embed(request, routing),
+        rerank: (request) => kit.router.rerank(request, routing),
       },
       signal: controller.signal,
       events: { token: () => undefined, publish: () => undefined },

@@ -47,8 +47,17 @@ export {
   type LlmRouting,
   type LlmStreamEvent,
   type LlmUsage,
+  type RerankRequest,
+  type RerankResponse,
+  type RerankResult,
   type StreamFailoverPolicy,
 } from './llm.types';
+export {
+  DEFAULT_SIMULATED_DIMENSIONS,
+  cosine,
+  hashedEmbedding,
+} from './simulated/hashed-embedding';
+export { rerankResults, rerankScore } from './simulated/simulated-rerank';
 export {
   IMAGE_MEDIA_TYPES,
   type ContentPart,

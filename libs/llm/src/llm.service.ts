@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { loadCatalogue } from './catalogue/load-catalogue';
 import type { CatalogueModel, ModelCatalogue } from './catalogue/model-catalogue';
 import { InvocationLog } from './invocations/invocation-log';
-import type { EmbedRequest, LlmClient, LlmRequest, LlmRouting } from './llm.types';
+import type { EmbedRequest, LlmClient, LlmRequest, LlmRouting, RerankRequest } from './llm.types';
 import { createAdapter } from './providers/create-adapter';
 import type { ProviderAdapter } from './providers/provider.types';
 import { HealthMonitor, type ProviderHealth } from './router/health-monitor';
@@ -103,6 +103,7 @@ export class LlmService implements OnModuleInit, OnApplicationBootstrap, OnModul
       chat: (request: LlmRequest) => router.chat(request, routing),
       stream: (request: LlmRequest) => router.stream(request, routing),
       embed: (request: EmbedRequest) => router.embed(request, routing),
+      rerank: (request: RerankRequest) => router.rerank(request, routing),
     };
   }
 

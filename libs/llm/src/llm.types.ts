@@ -45,6 +45,17 @@ export interface AnswerSlot {
 export interface EmbedRequest {
   input: string[];
   model?: string;
+  /** The vector size, for models that can shorten theirs (OpenAI's text-embedding-3). */
+  dimensions?: number;
+}
+
+/** Score `documents` by relevance to `query` (a rerank model, through the router). */
+export interface RerankRequest {
+  query: string;
+  documents: string[];
+  model?: string;
+  /** Only the best `topN` results; all of them by default. */
+  topN?: number;
 }
 
 /** What happens when a stream breaks after text has reached the client. */
@@ -95,6 +106,21 @@ export interface EmbedResponse {
   provider: string;
 }
 
+export interface RerankResult {
+  /** The document's position in the request. */
+  index: number;
+  /** Higher is more relevant; the scale is the model's. */
+  score: number;
+}
+
+export interface RerankResponse {
+  /** Best first. */
+  results: RerankResult[];
+  usage: LlmUsage;
+  model: string;
+  provider: string;
+}
+
 /**
  * A streamed call: deltas, then `done`. `restart` means the provider broke after output was
  * delivered and the job's policy is `restart`: drop the text and the tool-call pieces so far
@@ -124,4 +150,5 @@ export interface LlmClient {
   chat(request: LlmRequest): Promise<LlmResponse>;
   stream(request: LlmRequest): AsyncIterable<LlmStreamEvent>;
   embed(request: EmbedRequest): Promise<EmbedResponse>;
+  rerank(request: RerankRequest): Promise<RerankResponse>;
 }

@@ -1,6 +1,6 @@
 import type { Role, Tier } from '@switchboard/catalogue';
 
-export const INVOCATION_CALL_KINDS = ['chat', 'stream', 'embed'] as const;
+export const INVOCATION_CALL_KINDS = ['chat', 'stream', 'embed', 'rerank'] as const;
 export type InvocationCallKind = (typeof INVOCATION_CALL_KINDS)[number];
 
 /**

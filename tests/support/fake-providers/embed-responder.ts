@@ -1,11 +1,11 @@
 import { sendFailure, sendTruncatedJson, type AnswerContext } from './answer-context';
 import type { FakeBehaviour } from './fake-provider.types';
-import type { EmbedCodec, EmbedRequestInfo } from './wire-protocol';
+import type { OneShotCodec } from './wire-protocol';
 
-function sendEmbeddings(
+function sendBody<R extends { inputTokens: number }>(
   ctx: AnswerContext,
-  codec: EmbedCodec,
-  request: EmbedRequestInfo,
+  codec: OneShotCodec<R>,
+  request: R,
   omitUsage: boolean,
 ): void {
   if (ctx.exchange.gone) return;
@@ -13,11 +13,11 @@ function sendEmbeddings(
   ctx.exchange.sendJson(200, codec.body(request, omitUsage));
 }
 
-/** Plays one behaviour on an embeddings request (never streamed). */
-export async function answerEmbed(
+/** Plays one behaviour on an embeddings or rerank request (never streamed). */
+export async function answerEmbed<R extends { inputTokens: number }>(
   ctx: AnswerContext,
-  codec: EmbedCodec,
-  request: EmbedRequestInfo,
+  codec: OneShotCodec<R>,
+  request: R,
   behaviour: FakeBehaviour,
 ): Promise<void> {
   switch (behaviour.type) {
@@ -33,8 +33,8 @@ export async function answerEmbed(
       return sendTruncatedJson(ctx, codec.body(request, false));
     case 'delay-first-token':
       await ctx.exchange.pause(behaviour.ms);
-      return sendEmbeddings(ctx, codec, request, false);
+      return sendBody(ctx, codec, request, false);
     case 'ok':
-      return sendEmbeddings(ctx, codec, request, behaviour.omitUsage ?? false);
+      return sendBody(ctx, codec, request, behaviour.omitUsage ?? false);
   }
 }

@@ -120,6 +120,7 @@ export async function startFakeProvider(
     call.prompt = promptOf(body);
     calls.push(call);
     if (route === 'chat') tracker.stats.chatRequests++;
+    else if (route === 'rerank') tracker.stats.rerankRequests++;
     else tracker.stats.embedRequests++;
     try {
       // The body is read first: a request refused as invalid does not use up a behaviour.
@@ -133,6 +134,11 @@ export async function startFakeProvider(
           res.writableEnded &&
           !call.aborted;
         return;
+      }
+      if (route === 'rerank') {
+        const rerank = protocol.rerank;
+        if (!rerank) throw new InvalidRequest(`${kind} has no rerank API`);
+        return await answerEmbed(ctx, rerank, rerank.read(body), next(receivedRequest));
       }
       const codec = protocol.embed;
       if (!codec) throw new InvalidRequest(`${kind} has no embeddings API`);

@@ -56,6 +56,7 @@ export interface FakeStats {
   /** Chat requests (OpenAI chat completions, Anthropic messages, Ollama chat), stream or not. */
   chatRequests: number;
   embedRequests: number;
+  rerankRequests: number;
   /** Input tokens (cached part included) of every chat/embed request answered with a 200. */
   inputTokens: number;
   /** Content tokens actually written to the socket. */

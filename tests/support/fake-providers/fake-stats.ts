@@ -4,6 +4,7 @@ const zero = (): FakeStats => ({
   requests: 0,
   chatRequests: 0,
   embedRequests: 0,
+  rerankRequests: 0,
   inputTokens: 0,
   outputTokens: 0,
   cachedInputTokens: 0,

@@ -53,7 +53,11 @@
  * - stats: `inputTokens` (all, cached included) and `cachedInputTokens` are counted when a 200
  *   answer starts; `outputTokens` counts content tokens written to the socket, so a cut or
  *   aborted stream counts only what was sent. Anthropic's `message_start` says output 0.
- * - embeddings: 8 dimensions, a deterministic function of the text, values multiples of 1/256.
+ * - embeddings: 64 dimensions (or the request's `dimensions`), hashed words and trigrams of
+ *   the text (the simulated provider's function: similar texts, similar vectors), values
+ *   multiples of 1/256;
+ * - rerank (OpenAI-compatible `POST /v1/rerank`, Jina/Cohere shape): the simulated rerank
+ *   model's scores, best first, `top_n`, usage `total_tokens` = the words of query and documents.
  */
 export { startFakeProvider } from './fake-provider.server';
 export {

@@ -145,7 +145,7 @@ export const ollamaProtocol: WireProtocol = {
     },
     body: (request, omitUsage) => ({
       model: request.model,
-      embeddings: request.inputs.map(embeddingFor),
+      embeddings: request.inputs.map((text) => embeddingFor(text)),
       total_duration: 1,
       load_duration: 1,
       ...(omitUsage ? {} : { prompt_eval_count: request.inputTokens }),

@@ -1,3 +1,4 @@
+import { rerankResults } from '@switchboard/llm';
 import { openaiInput } from './request-texts';
 import { countInputTokens, embeddingFor, smallestLimit, type FinishReason } from './token-rules';
 import {
@@ -7,6 +8,7 @@ import {
   sse,
   type ChatAnswer,
   type EmbedRequestInfo,
+  type RerankRequestInfo,
   type Route,
   type StreamEvent,
   type WireProtocol,
@@ -136,6 +138,15 @@ function checkToolMessages(messages: any[]): void {
   }
 }
 
+/** OpenAI's `dimensions`: a positive integer, or absent. */
+function readDimensions(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 4096) {
+    throw new InvalidRequest("'dimensions' must be an integer between 1 and 4096");
+  }
+  return value as number;
+}
+
 export const openaiProtocol: WireProtocol = {
   basePath: '/v1',
   toolCallIdPrefix: 'call_',
@@ -143,6 +154,7 @@ export const openaiProtocol: WireProtocol = {
   route(method: string, path: string): Route | undefined {
     if (method === 'POST' && path === '/v1/chat/completions') return 'chat';
     if (method === 'POST' && path === '/v1/embeddings') return 'embed';
+    if (method === 'POST' && path === '/v1/rerank') return 'rerank';
     if (method === 'GET' && path === '/v1/models') return 'health';
     return undefined;
   },
@@ -207,6 +219,7 @@ export const openaiProtocol: WireProtocol = {
         inputs: inputs as string[],
         inputTokens: countInputTokens(inputs as string[]),
         base64: body.encoding_format === 'base64',
+        dimensions: readDimensions(body.dimensions),
       };
     },
 
@@ -214,7 +227,7 @@ export const openaiProtocol: WireProtocol = {
       object: 'list',
       model: request.model,
       data: request.inputs.map((text, index) => {
-        const vector = embeddingFor(text);
+        const vector = embeddingFor(text, { dimensions: request.dimensions });
         const embedding = request.base64
           ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
           : vector;
@@ -223,6 +236,38 @@ export const openaiProtocol: WireProtocol = {
       ...(omitUsage
         ? {}
         : { usage: { prompt_tokens: request.inputTokens, total_tokens: request.inputTokens } }),
+    }),
+  },
+
+  rerank: {
+    read(body: any): RerankRequestInfo {
+      const { query, documents } = body ?? {};
+      if (typeof query !== 'string') throw new InvalidRequest("'query' must be a string");
+      if (!Array.isArray(documents) || documents.some((d) => typeof d !== 'string')) {
+        throw new InvalidRequest("'documents' must be an array of strings");
+      }
+      const topN = body.top_n;
+      if (topN !== undefined && !(Number.isInteger(topN) && topN > 0)) {
+        throw new InvalidRequest("'top_n' must be a positive integer");
+      }
+      return {
+        model: String(body.model ?? ''),
+        query,
+        documents,
+        topN,
+        inputTokens: countInputTokens([query, ...documents]),
+      };
+    },
+
+    // Jina's and Cohere v1's shape: best first, `relevance_score` in [0, 1].
+    body: (request, omitUsage) => ({
+      model: request.model,
+      results: rerankResults(request.query, request.documents, request.topN).map((r) => ({
+        index: r.index,
+        relevance_score: r.score,
+        document: { text: request.documents[r.index] },
+      })),
+      ...(omitUsage ? {} : { usage: { total_tokens: request.inputTokens } }),
     }),
   },
 

@@ -1,3 +1,4 @@
+import { hashedEmbedding } from '@switchboard/llm';
 // The fakes' deterministic token arithmetic: tests compare adapter-reported usage to it.
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -62,20 +63,16 @@ export function smallestLimit(...limits: unknown[]): number | undefined {
   return set.length > 0 ? Math.min(...set) : undefined;
 }
 
-export const EMBEDDING_DIMENSIONS = 8;
+/** The vector size when the request names none (OpenAI's `dimensions` sets it). */
+export const EMBEDDING_DIMENSIONS = 64;
 
 /**
- * A deterministic vector for a text. Every value is a multiple of 1/256, so it survives the
- * float32 base64 encoding the OpenAI SDK asks for unchanged.
+ * A deterministic vector for a text that carries some meaning: hashed words and character
+ * trigrams (the simulated provider's own function), unit length, every value a multiple of
+ * 1/256 so it survives the float32 base64 encoding the OpenAI SDK asks for unchanged.
  */
-export function embeddingFor(text: string): number[] {
-  let hash = 2166136261;
-  const vector: number[] = [];
-  for (let i = 0; i < EMBEDDING_DIMENSIONS; i++) {
-    for (const char of `${i}:${text}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
-    vector.push(((hash >>> 0) % 512) / 256 - 1);
-  }
-  return vector;
+export function embeddingFor(text: string, options?: { dimensions?: number }): number[] {
+  return hashedEmbedding(text, options?.dimensions ?? EMBEDDING_DIMENSIONS);
 }
 
 /** Texts of chat message contents: a string, or an array of `{ type: 'text', text }` parts. */

@@ -51,15 +51,29 @@ export interface EmbedRequestInfo {
   inputTokens: number;
   /** OpenAI's SDK asks for float32 little-endian base64 unless told otherwise. */
   base64: boolean;
+  /** The vector size asked for (OpenAI's `dimensions`); the fake's default otherwise. */
+  dimensions?: number;
 }
 
-export interface EmbedCodec {
+export interface RerankRequestInfo {
+  model: string;
+  query: string;
+  documents: string[];
+  topN?: number;
+  inputTokens: number;
+}
+
+/** A request answered with one JSON body (embeddings, rerank). */
+export interface OneShotCodec<R extends { inputTokens: number }> {
   /** Throws InvalidRequest for a body the provider would refuse. */
-  read(body: any): EmbedRequestInfo;
-  body(request: EmbedRequestInfo, omitUsage: boolean): unknown;
+  read(body: any): R;
+  body(request: R, omitUsage: boolean): unknown;
 }
 
-export type Route = 'chat' | 'embed' | 'health';
+export type EmbedCodec = OneShotCodec<EmbedRequestInfo>;
+export type RerankCodec = OneShotCodec<RerankRequestInfo>;
+
+export type Route = 'chat' | 'embed' | 'rerank' | 'health';
 
 /** A request body the provider would refuse with a 400. */
 export class InvalidRequest extends Error {}
@@ -86,6 +100,8 @@ export interface WireProtocol {
   streamClose(answer: ChatAnswer): string[];
   /** Only for providers with an embeddings API. */
   readonly embed?: EmbedCodec;
+  /** A Jina/Cohere-style `/rerank` (the OpenAI-compatible fake serves one). */
+  readonly rerank?: RerankCodec;
   /** The provider's error body; `inputTokens` feeds its context-length message. */
   errorBody(status: number, message: string | undefined, inputTokens: number): unknown;
 }

@@ -18,6 +18,10 @@ function scriptedClient(deltas: string[], controller: AbortController, abortAfte
       calls.push('embed');
       return { embeddings: [], usage: response.usage, model: 'm', provider: 'p' };
     },
+    rerank: async () => {
+      calls.push('rerank');
+      return { results: [], usage: response.usage, model: 'm', provider: 'p' };
+    },
     async *stream() {
       calls.push('stream');
       for (const [i, text] of deltas.entries()) {

@@ -5,6 +5,8 @@ import type {
   LlmRequest,
   LlmResponse,
   LlmStreamEvent,
+  RerankRequest,
+  RerankResponse,
 } from '@switchboard/llm';
 import type { InFlightWork } from './in-flight-work';
 
@@ -28,6 +30,11 @@ export class GuardedLlm implements LlmClient {
   embed(request: EmbedRequest): Promise<EmbedResponse> {
     this.refuseIfOver();
     return this.work.track(this.inner.embed(request));
+  }
+
+  rerank(request: RerankRequest): Promise<RerankResponse> {
+    this.refuseIfOver();
+    return this.work.track(this.inner.rerank(request));
   }
 
   async *stream(request: LlmRequest): AsyncIterable<LlmStreamEvent> {

@@ -54,6 +54,11 @@ class ScriptedClient implements LlmClient {
     return { embeddings: [[0.5]], usage, model: 'e', provider: 'p' };
   }
 
+  async rerank() {
+    const usage = { inputTokens: 6, outputTokens: 0, cachedInputTokens: 0, costMicros: 2 };
+    return { results: [{ index: 0, score: 1 }], usage, model: 'r', provider: 'p' };
+  }
+
   release(index: number): void {
     this.pending[index]();
   }
@@ -179,6 +184,7 @@ describe('MeteredLlm', () => {
     const failing: LlmClient = {
       chat: () => Promise.reject(new Error('down')),
       embed: () => Promise.reject(new Error('down')),
+      rerank: () => Promise.reject(new Error('down')),
       async *stream() {
         yield { type: 'delta', text: 'partial' };
         throw new Error('broken');

@@ -7,6 +7,8 @@ import type {
   LlmRequest,
   LlmResponse,
   LlmStreamEvent,
+  RerankRequest,
+  RerankResponse,
 } from '@switchboard/llm';
 import type { JobEvent } from '@switchboard/streams';
 import type { StepJournal } from './step-journal';
@@ -73,6 +75,13 @@ export class MeteredLlm implements LlmClient {
   /** Not journaled: embeddings are large, and repeating one is cheap. */
   async embed(request: EmbedRequest): Promise<EmbedResponse> {
     const response = await this.inner.embed(request);
+    this.add(response);
+    return response;
+  }
+
+  /** Not journaled either: a rerank is cheap to repeat and its answer is not text. */
+  async rerank(request: RerankRequest): Promise<RerankResponse> {
+    const response = await this.inner.rerank(request);
     this.add(response);
     return response;
   }

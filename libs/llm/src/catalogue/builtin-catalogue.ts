@@ -4,7 +4,8 @@ import type { ModelCatalogueFile } from './model-catalogue.schema';
  * Used when no LLM_CATALOGUE_FILE is set: the simulated provider, one model per tier, so
  * `npm start` works with no keys. Production refuses it unless LLM_ALLOW_SIMULATED is set.
  * Every model calls tools and answers JSON schemas (tier 0 too: local private agents use
- * tools); vision from tier 2, as with real models.
+ * tools); vision from tier 2, as with real models. A rerank model serves
+ * tiers 0 and 1.
  */
 export const BUILTIN_CATALOGUE: ModelCatalogueFile = {
   version: 1,
@@ -16,6 +17,7 @@ export const BUILTIN_CATALOGUE: ModelCatalogueFile = {
       tiers: [0],
       capabilities: ['chat', 'tools', 'json_schema', 'embeddings'],
       contextWindow: 32_768,
+      dimensions: 256,
       prices: { input: 0, output: 0 },
     },
     {
@@ -24,6 +26,7 @@ export const BUILTIN_CATALOGUE: ModelCatalogueFile = {
       tiers: [1],
       capabilities: ['chat', 'tools', 'json_schema', 'embeddings'],
       contextWindow: 32_768,
+      dimensions: 256,
       prices: { input: 100_000, output: 400_000, cachedInput: 50_000 },
     },
     {
@@ -41,6 +44,14 @@ export const BUILTIN_CATALOGUE: ModelCatalogueFile = {
       capabilities: ['chat', 'vision', 'tools', 'json_schema'],
       contextWindow: 200_000,
       prices: { input: 5_000_000, output: 20_000_000, cachedInput: 2_500_000 },
+    },
+    {
+      provider: 'simulated',
+      id: 'simulated-rerank',
+      tiers: [0, 1],
+      capabilities: ['rerank'],
+      contextWindow: 32_768,
+      prices: { input: 20_000, output: 0 },
     },
   ],
 };

@@ -124,7 +124,7 @@ describe('loadCatalogue', () => {
     expect(() => loadCatalogue(production, {})).toThrow(
       /simulated LLM provider is refused in production/,
     );
-    expect(loadCatalogue(llm(), {}).models).toHaveLength(4);
+    expect(loadCatalogue(llm(), {}).models).toHaveLength(5);
   });
 
   it('ships a valid example catalogue', () => {

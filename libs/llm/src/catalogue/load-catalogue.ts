@@ -5,6 +5,9 @@ import { BUILTIN_CATALOGUE } from './builtin-catalogue';
 import { ModelCatalogue } from './model-catalogue';
 import { modelCatalogueSchema, type ModelCatalogueFile } from './model-catalogue.schema';
 
+/** Provider kinds with a rerank endpoint: openai (a compatible server's `/rerank`). */
+const RERANK_KINDS: ReadonlySet<string> = new Set(['openai', 'simulated']);
+
 /** The catalogue file (or the secrets file) is unusable; the message names every problem. */
 export class CatalogueError extends Error {
   constructor(
@@ -91,6 +94,9 @@ export function checkCatalogue(file: ModelCatalogueFile, config: LlmConfig): str
     }
     if (model.capabilities.includes('embeddings') && provider?.kind === 'anthropic') {
       problems.push(`model '${key}': anthropic has no embeddings API`);
+    }
+    if (model.capabilities.includes('rerank') && provider && !RERANK_KINDS.has(provider.kind)) {
+      problems.push(`model '${key}': ${provider.kind} has no rerank endpoint`);
     }
   }
   if (file.providers.some((p) => p.kind === 'simulated') && !config.allowSimulated) {

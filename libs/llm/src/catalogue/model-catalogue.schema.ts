@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { PROVIDER_KINDS } from '../providers/provider.types';
 
-export const CAPABILITIES = ['chat', 'vision', 'tools', 'json_schema', 'embeddings'] as const;
+export const CAPABILITIES = [
+  'chat',
+  'vision',
+  'tools',
+  'json_schema',
+  'embeddings',
+  'rerank',
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const ROUTING_STRATEGIES = ['priority', 'cheapest', 'fastest'] as const;
@@ -35,6 +42,8 @@ const modelSchema = z.strictObject({
   tiers: z.array(z.number().int().min(0).max(3)).min(1),
   capabilities: z.array(z.enum(CAPABILITIES)).min(1),
   contextWindow: z.number().int().positive(),
+  /** Embedding models: the size of their vectors (collections are created with it). */
+  dimensions: z.number().int().min(1).max(65_536).optional(),
   /**
    * How many input tokens the provider may count per o200k token we count: budgets reserve
    * input at that bound. Without it the bound is the prompt's UTF-8 bytes plus framing, which

@@ -23,6 +23,8 @@ export interface CatalogueModel {
   tiers: Tier[];
   capabilities: Capability[];
   contextWindow: number;
+  /** Embedding models: their vector size, when the catalogue says it. */
+  dimensions?: number;
   /** Provider input tokens per o200k token at most; null: bound input by its bytes. */
   inputTokenFactor: number | null;
   local: boolean;
@@ -68,6 +70,7 @@ export class ModelCatalogue {
       tiers: [...new Set(m.tiers)].sort() as Tier[],
       capabilities: m.capabilities,
       contextWindow: m.contextWindow,
+      ...(m.dimensions ? { dimensions: m.dimensions } : {}),
       // The simulated provider counts with our own tokenizer: its bound is exact.
       inputTokenFactor:
         m.inputTokenFactor ?? (this.providers.get(m.provider)?.kind === 'simulated' ? 1 : null),

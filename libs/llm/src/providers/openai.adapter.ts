@@ -13,6 +13,8 @@ import type {
   ProviderChatResult,
   ProviderEmbedCall,
   ProviderEmbedResult,
+  ProviderRerankCall,
+  ProviderRerankResult,
   ProviderSettings,
   ProviderStreamChunk,
   ProviderUsage,
@@ -22,11 +24,17 @@ import { NO_API_KEY, SDK_MAX_RETRIES, SDK_TIMEOUT_MS } from './sdk-options';
 
 type FinishReason = ProviderChatResult['finishReason'];
 
+/** A rerank endpoint's answer (Jina / Cohere v1 / vLLM shape). */
+interface RerankBody {
+  results?: { index: number; relevance_score: number }[];
+  usage?: { prompt_tokens?: number; total_tokens?: number };
+}
+
 const OPENAI_API = /^https:\/\/api\.openai\.com(\/|$)/;
 
 /**
  * OpenAI and every OpenAI-compatible server (Groq, Together, Fireworks, OpenRouter, vLLM,
- * Jan), told apart only by `baseURL`: chat completions, embeddings, and the model list.
+ * Jan), told apart only by `baseURL`: chat completions, embeddings, rerank, and the model list.
  */
 export class OpenAiAdapter implements ProviderAdapter {
   readonly kind = 'openai';
@@ -85,7 +93,12 @@ export class OpenAiAdapter implements ProviderAdapter {
     try {
       // `float`: the SDK otherwise asks for base64, which not every compatible server speaks.
       const response = await this.client.embeddings.create(
-        { model: call.model, input: call.input, encoding_format: 'float' },
+        {
+          model: call.model,
+          input: call.input,
+          encoding_format: 'float',
+          ...(call.dimensions ? { dimensions: call.dimensions } : {}),
+        },
         { signal: call.signal },
       );
       const data = [...response.data].sort((a, b) => a.index - b.index);
@@ -97,6 +110,32 @@ export class OpenAiAdapter implements ProviderAdapter {
           cachedInputTokens: 0,
         },
       };
+    } catch (error) {
+      throw toProviderError(error, this.name, call.signal);
+    }
+  }
+
+  /**
+   * `POST {baseURL}/rerank` as Jina, Cohere v1, vLLM and Hugging Face TEI's OpenAI-style
+   * routers speak it (`{model, query, documents, top_n}` → `results[{index,
+   * relevance_score}]`), sent through the SDK's own client (its errors, timeout and auth).
+   */
+  async rerank(call: ProviderRerankCall): Promise<ProviderRerankResult> {
+    try {
+      const response = await this.client.post<RerankBody>('/rerank', {
+        body: {
+          model: call.model,
+          query: call.query,
+          documents: call.documents,
+          ...(call.topN ? { top_n: call.topN } : {}),
+        },
+        signal: call.signal,
+      });
+      const results = (response.results ?? [])
+        .map((r) => ({ index: r.index, score: r.relevance_score }))
+        .sort((a, b) => b.score - a.score);
+      const tokens = response.usage?.prompt_tokens ?? response.usage?.total_tokens ?? 0;
+      return { results, usage: { inputTokens: tokens, outputTokens: 0, cachedInputTokens: 0 } };
     } catch (error) {
       throw toProviderError(error, this.name, call.signal);
     }

@@ -66,7 +66,22 @@ export type ProviderStreamChunk =
 export interface ProviderEmbedCall {
   model: string;
   input: string[];
+  dimensions?: number;
   signal: AbortSignal;
+}
+
+export interface ProviderRerankCall {
+  model: string;
+  query: string;
+  documents: string[];
+  topN?: number;
+  signal: AbortSignal;
+}
+
+export interface ProviderRerankResult {
+  /** Best first. */
+  results: { index: number; score: number }[];
+  usage: ProviderUsage;
 }
 
 export interface ProviderEmbedResult {
@@ -85,6 +100,8 @@ export interface ProviderAdapter {
   stream(call: ProviderChatCall): AsyncIterable<ProviderStreamChunk>;
   /** Only for providers with an embeddings API (openai, ollama). */
   embed?(call: ProviderEmbedCall): Promise<ProviderEmbedResult>;
+  /** Only for providers with a rerank endpoint (openai-compatible `/rerank`, simulated). */
+  rerank?(call: ProviderRerankCall): Promise<ProviderRerankResult>;
   /** A cheap liveness call (list models); throws a ProviderError when unhealthy. */
   health(signal: AbortSignal): Promise<void>;
 }

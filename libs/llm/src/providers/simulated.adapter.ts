@@ -1,9 +1,10 @@
 import type { LlmConfig } from '@switchboard/config';
-import { createHash } from 'node:crypto';
 import { abortableSleep } from '../abortable-sleep';
 import { ToolCallAssembler } from '../messages/tool-call-assembler';
+import { DEFAULT_SIMULATED_DIMENSIONS, hashedEmbedding } from '../simulated/hashed-embedding';
 import { type SimulatedAnswer, simulatedAnswer } from '../simulated/simulated-answer';
 import { wantsSimulatedError } from '../simulated/simulated-directives';
+import { rerankResults } from '../simulated/simulated-rerank';
 import { UnknownToolChoiceError } from '../simulated/simulated-tools';
 import { estimateMessageTokens, estimateTokens } from '../token-count';
 import { ProviderError } from './provider-error';
@@ -13,6 +14,8 @@ import type {
   ProviderChatResult,
   ProviderEmbedCall,
   ProviderEmbedResult,
+  ProviderRerankCall,
+  ProviderRerankResult,
   ProviderStreamChunk,
 } from './provider.types';
 
@@ -93,11 +96,20 @@ export class SimulatedAdapter implements ProviderAdapter {
 
   async embed(call: ProviderEmbedCall): Promise<ProviderEmbedResult> {
     await abortableSleep(this.config.simulatedLatencyMs, call.signal);
-    const embeddings = call.input.map((text) =>
-      [...createHash('sha256').update(text).digest().subarray(0, 8)].map((b) => b / 255),
-    );
+    const dimensions = call.dimensions ?? DEFAULT_SIMULATED_DIMENSIONS;
+    const embeddings = call.input.map((text) => hashedEmbedding(text, dimensions));
     const inputTokens = call.input.reduce((sum, text) => sum + estimateTokens(text), 0);
     return { embeddings, usage: { inputTokens, outputTokens: 0, cachedInputTokens: 0 } };
+  }
+
+  async rerank(call: ProviderRerankCall): Promise<ProviderRerankResult> {
+    await abortableSleep(this.config.simulatedLatencyMs, call.signal);
+    const texts = [call.query, ...call.documents];
+    const inputTokens = texts.reduce((sum, text) => sum + estimateTokens(text), 0);
+    return {
+      results: rerankResults(call.query, call.documents, call.topN),
+      usage: { inputTokens, outputTokens: 0, cachedInputTokens: 0 },
+    };
   }
 
   health(): Promise<void> {

@@ -32,7 +32,7 @@ export interface AttemptRun<T, E> {
 
 /** What a kind of call (chat, stream, embed) asks of the loop, and how it runs one attempt. */
 export interface CandidateCall<T, E> {
-  kind: 'chat' | 'stream' | 'embed';
+  kind: 'chat' | 'stream' | 'embed' | 'rerank';
   routing: LlmRouting;
   input: CallInput;
   /** Output tokens to reserve (0 for embeddings). */

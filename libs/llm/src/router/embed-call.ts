@@ -25,6 +25,7 @@ export function embedCall(
         const result = await adapter.embed({
           model: candidate.model.id,
           input: request.input,
+          dimensions: request.dimensions,
           signal: attempt.signal,
         });
         await attempt.succeeded(result.usage);

@@ -32,7 +32,7 @@ export class AttemptRecord {
 
   constructor(
     readonly candidate: Candidate,
-    readonly kind: 'chat' | 'stream' | 'embed',
+    readonly kind: 'chat' | 'stream' | 'embed' | 'rerank',
     readonly attempt: number,
   ) {}
 

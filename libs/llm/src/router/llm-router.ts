@@ -9,6 +9,8 @@ import type {
   LlmResponse,
   LlmRouting,
   LlmStreamEvent,
+  RerankRequest,
+  RerankResponse,
 } from '../llm.types';
 import type { ProviderAdapter } from '../providers/provider.types';
 import type { AttemptServices } from './attempt';
@@ -18,6 +20,7 @@ import { answerOf, runCandidates } from './candidate-loop';
 import { planCandidates, type Candidate } from './candidates';
 import { chatCall } from './chat-call';
 import { embedCall } from './embed-call';
+import { rerankCall } from './rerank-call';
 import type { InvocationSink } from './invocation-recorder';
 import { LatencyTracker } from './latency-tracker';
 import type { ProviderGate } from './provider-gate';
@@ -88,6 +91,13 @@ export class LlmRouter {
     const plan = this.plan(routing, ['embeddings'], request.model);
     return answerOf(
       runCandidates(this.services, plan, embedCall(this.deps.adapters, request, routing)),
+    );
+  }
+
+  async rerank(request: RerankRequest, routing: LlmRouting): Promise<RerankResponse> {
+    const plan = this.plan(routing, ['rerank'], request.model);
+    return answerOf(
+      runCandidates(this.services, plan, rerankCall(this.deps.adapters, request, routing)),
     );
   }
 
