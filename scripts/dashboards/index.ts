@@ -2,7 +2,22 @@
 // `npm run check:dashboards` (part of `npm run check`) fails if the committed files differ.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DASHBOARDS_DIR, renderDashboards } from './render';
+import { format, resolveConfig } from 'prettier';
+import { buildDashboards, DASHBOARDS_DIR } from './render';
+
+/**
+ * File name → JSON text, as committed: formatted by Prettier with the repository's settings,
+ * so `npm run format` leaves the files as the generator wrote them.
+ */
+async function renderDashboards(root = process.cwd()): Promise<Record<string, string>> {
+  const rendered: Record<string, string> = {};
+  for (const [file, dashboard] of Object.entries(buildDashboards())) {
+    const path = join(root, DASHBOARDS_DIR, file);
+    const options = (await resolveConfig(path)) ?? {};
+    rendered[file] = await format(JSON.stringify(dashboard), { ...options, filepath: path });
+  }
+  return rendered;
+}
 
 async function main(argv: string[]): Promise<number> {
   const check = argv.includes('--check');

@@ -1,7 +1,5 @@
 // Builds every dashboard and renders the JSON files grafana/dashboards/ holds.
 import type { Builder } from '@grafana/grafana-foundation-sdk/cog';
-import { join } from 'node:path';
-import { format, resolveConfig } from 'prettier';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { budgetsDashboard } from './budgets.dashboard';
 import { llmopsDashboard } from './llmops.dashboard';
@@ -35,18 +33,4 @@ export function buildDashboards(): Record<string, Dashboard> {
   return Object.fromEntries(
     Object.entries(DASHBOARDS).map(([file, build]) => [file, finishDashboard(build().build())]),
   );
-}
-
-/**
- * File name → JSON text, as committed: formatted by Prettier with the repository's settings,
- * so `npm run format` leaves the files as the generator wrote them.
- */
-export async function renderDashboards(root = process.cwd()): Promise<Record<string, string>> {
-  const rendered: Record<string, string> = {};
-  for (const [file, dashboard] of Object.entries(buildDashboards())) {
-    const path = join(root, DASHBOARDS_DIR, file);
-    const options = (await resolveConfig(path)) ?? {};
-    rendered[file] = await format(JSON.stringify(dashboard), { ...options, filepath: path });
-  }
-  return rendered;
 }
