@@ -1,0 +1,48 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LanceDbStore, StoreUnavailableError } from '@switchboard/retrieval';
+import { describeVectorStoreContract } from './retrieval-store-contract';
+
+describeVectorStoreContract('LanceDB', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sb-lancedb-'));
+  const store = await LanceDbStore.connect({ dataDir });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('LanceDB store: an unusable data directory', () => {
+  it('fails to connect with StoreUnavailableError when the data dir cannot be created', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sb-lancedb-file-'));
+    const file = join(dir, 'not-a-dir');
+    await writeFile(file, 'x');
+    try {
+      await expect(LanceDbStore.connect({ dataDir: join(file, 'db') })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports unhealthy, and fails with StoreUnavailableError, once the data dir is gone', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sb-lancedb-gone-'));
+    const store = await LanceDbStore.connect({ dataDir });
+    try {
+      await store.createCollection({ id: 'gone', dimension: 2 });
+      await rm(dataDir, { recursive: true, force: true });
+      expect(await store.health()).toMatchObject({ ok: false, kind: 'lancedb' });
+      await expect(
+        store.search('gone', { mode: 'dense', vector: [1, 0], k: 1 }),
+      ).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
