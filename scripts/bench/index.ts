@@ -14,7 +14,9 @@
 // BENCH_TOOL_RUNS (1000 timed runs of 3 turns per path in the tool loop leg), BENCH_MCP_CALLS
 // (2000 timed sequential MCP calls per path),
 // BENCH_ONLY=invocation-log (run only the durable against the memory invocation log leg),
-// BENCH_ONLY=tools (run only the tool loop and MCP call legs).
+// BENCH_ONLY=tools (run only the tool loop and MCP call legs),
+// BENCH_ONLY=metrics (run only the metrics legs: scrape cost, job wrapper metrics on/off;
+// BENCH_SCRAPES, 200 timed scrapes per path).
 import 'reflect-metadata';
 import { errorText, progress, say } from './bench-output';
 import { renderReport, type BenchResults } from './bench-report';
@@ -23,6 +25,7 @@ import { installSignalCleanup } from './exit-cleanup';
 import { invocationLogLeg, type InvocationLogResult } from './invocation-log.leg';
 import { invocationRowsOk, renderInvocationLogSection } from './invocation-log-report';
 import { busyWarning, describeMachine, loadNow } from './machine';
+import { metricsLegs, onlyMetrics } from './metrics-only';
 import { probePgLatency } from './pg-latency.probe';
 import { processMemory } from './proc-memory';
 import { rawBullmqLeg } from './raw-bullmq.leg';
@@ -50,8 +53,12 @@ async function main(): Promise<void> {
     await onlyTools(settings);
     return;
   }
+  if (process.env.BENCH_ONLY === 'metrics') {
+    await onlyMetrics(settings);
+    return;
+  }
   if (process.env.BENCH_ONLY) {
-    throw new Error('BENCH_ONLY accepts only "ttft", "invocation-log" or "tools"');
+    throw new Error('BENCH_ONLY accepts only "ttft", "invocation-log", "tools" or "metrics"');
   }
   const machine = await describeMachine(settings);
   progress(
@@ -76,6 +83,9 @@ async function main(): Promise<void> {
   loads.push(loadNow());
   const ttft = await ttftLeg(settings);
   loads.push(loadNow());
+  // Last: its scrape leg fills this process's registry.
+  const metrics = await metricsLegs(settings);
+  loads.push(loadNow());
   const results: BenchResults = {
     machine,
     raw,
@@ -96,6 +106,8 @@ async function main(): Promise<void> {
   say(renderTtftSection(ttft));
   say('');
   say(renderToolsSection(toolLoop, mcpCall).join('\n'));
+  say('');
+  say(metrics.join('\n'));
   const warning = busyWarning(loads);
   if (warning) say(`\nWARNING: ${warning}.`);
   failUnlessRowsOk(invocationLog);

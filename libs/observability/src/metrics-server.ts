@@ -1,14 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { renderMetrics } from './metrics-registry';
+import type { Registry } from 'prom-client';
+import { metricsRegistry, renderMetrics } from './metrics-registry';
 
 /**
  * A tiny HTTP server answering `GET /metrics` from the shared registry, for processes that
- * have no HTTP server of their own (the worker). Everything else is 404.
+ * have no HTTP server of their own (the worker). Everything else is 404. `registry`: another
+ * registry to serve (the benchmark compares the process's with an empty one).
  */
 export async function startMetricsServer(
   port: number,
   host: string,
+  registry: Registry = metricsRegistry,
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
@@ -16,7 +19,7 @@ export async function startMetricsServer(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    renderMetrics().then(
+    renderMetrics(registry).then(
       ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
       () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
     );
