@@ -204,14 +204,15 @@ SELECT a.created_at AS time,
             'Attempts cut off by their budget (budget_exhausted) and reservations charged for a dead worker (lost), from the invocation log.',
         },
         sql(`
-SELECT outcome,
-       count(*) AS attempts,
-       round(sum(cost_micros) / 1e6, 6) AS charged_usd
-  FROM llm_invocations
- WHERE $__timeFilter(created_at)
-   AND outcome IN ('budget_exhausted', 'lost')
- GROUP BY outcome
- ORDER BY outcome`),
+SELECT o.outcome,
+       count(i.id) AS attempts,
+       round(COALESCE(sum(i.cost_micros), 0) / 1e6, 6) AS charged_usd
+  FROM (VALUES ('budget_exhausted'), ('lost')) AS o (outcome)
+  LEFT JOIN llm_invocations i
+    ON i.outcome = o.outcome
+   AND $__timeFilter(i.created_at)
+ GROUP BY o.outcome
+ ORDER BY o.outcome`),
       ),
     )
     .withPanel(

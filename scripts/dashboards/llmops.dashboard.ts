@@ -211,7 +211,7 @@ SELECT (day::timestamp AT TIME ZONE 'UTC') AS time,
         {
           title: 'Cheapest tier that succeeds, per role',
           description:
-            "From the daily rollup over the range's UTC days: for each role the lowest tier whose finished calls succeed at least 95% of the time (at least 20 calls). Same logic as sql/analytics/cheapest-successful-tier-by-role.sql.",
+            "From the daily rollup over the range's UTC days: for each role the lowest tier whose finished calls succeed at least 95% of the time (at least 20 calls); empty when no tier of that role qualifies. Same logic as sql/analytics/cheapest-successful-tier-by-role.sql.",
           width: 24,
         },
         sql(`
@@ -227,18 +227,23 @@ WITH by_tier AS (
      AND day <= ($__timeTo()::timestamptz AT TIME ZONE 'UTC')::date
      AND role <> ''
    GROUP BY role, tier
+),
+qualified AS (
+  SELECT DISTINCT ON (role) *
+    FROM by_tier
+   WHERE calls >= 20
+     AND successes::numeric / calls >= 0.95
+   ORDER BY role, tier
 )
-SELECT DISTINCT ON (role)
-       role,
-       tier,
-       calls::bigint AS calls,
-       round(successes::numeric / calls, 4) AS success_rate,
-       round(ok_cost_micros::numeric / NULLIF(successes, 0) / 1e6, 6) AS avg_cost_per_success_usd,
-       round(total_cost_micros::numeric / NULLIF(successes, 0) / 1e6, 6) AS total_cost_per_success_usd
-  FROM by_tier
- WHERE calls >= 20
-   AND successes::numeric / calls >= 0.95
- ORDER BY role, tier`),
+SELECT r.role,
+       q.tier AS cheapest_tier,
+       q.calls::bigint AS calls,
+       round(q.successes::numeric / q.calls, 4) AS success_rate,
+       round(q.ok_cost_micros::numeric / NULLIF(q.successes, 0) / 1e6, 6) AS avg_cost_per_success_usd,
+       round(q.total_cost_micros::numeric / NULLIF(q.successes, 0) / 1e6, 6) AS total_cost_per_success_usd
+  FROM (SELECT DISTINCT role FROM by_tier) r
+  LEFT JOIN qualified q ON q.role = r.role
+ ORDER BY r.role`),
       ),
     )
     .withPanel(
