@@ -42,7 +42,9 @@ async function switchTo(
     let started: ColourState | undefined;
     try {
       if (command === 'deploy' && !opts.skipMigrations) {
-        say(`[migrate] ${runMigrationsStep(release, opts.migrateCommand)}`);
+        for (const line of runMigrationsStep(release, opts.migrateCommand).split('\n')) {
+          say(`[migrate] ${line}`);
+        }
       }
       started = startColour(colour, { ...opts, env }, release);
       say(
