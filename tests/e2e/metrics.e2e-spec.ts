@@ -1,3 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppProcess } from '../support/app-process';
 import { TEST_ADMIN_TOKEN } from '../support/test-env';
 import { chatInput, createTenant, waitForJob } from '../support/http-client';
 import { usePlatform } from '../support/platform';
@@ -9,6 +13,17 @@ import { openSse } from '../support/sse-client';
 // neither exposes a job id, a tenant, a key or a secret.
 
 const TENANT_NAME = 'metrics-tenant-zebra';
+
+// Provider keys and config secrets the processes hold: the simulated provider's key from the
+// secrets file, the SDKs' fallback variables, the alert webhook's signing secret.
+const PROVIDER_KEY = 'sk-sim-metrics-provider-key-4f1c9a';
+const ENV_PROVIDER_KEYS = {
+  OPENAI_API_KEY: 'sk-openai-metrics-env-key-77d2e0',
+  ANTHROPIC_API_KEY: 'sk-ant-metrics-env-key-a91b3c',
+};
+const WEBHOOK_SECRET = 'whsec-metrics-signing-secret-5e8d';
+const SECRETS_FILE = join(tmpdir(), `metrics-e2e-secrets-${process.pid}-${Date.now()}.json`);
+writeFileSync(SECRETS_FILE, JSON.stringify({ simulated: PROVIDER_KEY }), { mode: 0o600 });
 
 /** The value of one sample line, `name{labels} value`, or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -31,7 +46,12 @@ async function scrape(url: string): Promise<{ type: string; text: string }> {
 }
 
 describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposition', () => {
-  const platform = usePlatform({ METRICS_PORT: '0' });
+  const platform = usePlatform({
+    METRICS_PORT: '0',
+    LLM_SECRETS_FILE: SECRETS_FILE,
+    BUDGET_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ...ENV_PROVIDER_KEYS,
+  });
   let tenant: { tenantId: string; key: string; keyId: string };
   let jobId: string;
   let refusedId: string;
@@ -177,9 +197,76 @@ describe('metrics: jobs, LLM calls, HTTP, SSE and queue depth in the text exposi
         TEST_ADMIN_TOKEN,
         platform.env.env.DATABASE_URL,
         platform.env.env.REDIS_URL,
+        PROVIDER_KEY,
+        WEBHOOK_SECRET,
+        ...Object.values(ENV_PROVIDER_KEYS),
       ]) {
         expect(text).not.toContain(secret);
       }
+      // Nobody opted in: no per-pool gauge has a sample, though a tenant has a pool.
+      expect(text).not.toMatch(/^switchboard_budget_pool_\w+\{/m);
     }
+  });
+
+  it('reports the workers and worker gauges of each mailbox', async () => {
+    const api = await scrape(apiUrl);
+    // The one worker process serves every mailbox.
+    expect(sample(api.text, 'switchboard_queue_workers', { queue: 'agent.chat.t1' })).toBe(1);
+    expect(sample(api.text, 'switchboard_queue_workers', { queue: 'agent.judge.t3' })).toBe(1);
+    const worker = await scrape(workerUrl);
+    const chat = { queue: 'agent.chat.t1' };
+    expect(sample(worker.text, 'switchboard_worker_concurrency', chat)).toBe(4); // WORKER_POOLS of the test env
+    expect(sample(worker.text, 'switchboard_worker_jobs_active', chat)).toBe(0);
+  });
+
+  it('with METRICS_TENANT_LABELS, shows the opted-in tenant (only) on its pool gauges', async () => {
+    const limitMicros = 2_500_000;
+    const pool = await platform.http('POST', '/v1/budgets', {
+      admin: true,
+      body: { scope: 'tenant', tenantId: tenant.tenantId, period: 'monthly', limitMicros },
+    });
+    expect(pool.status).toBe(201);
+    // The API again, with the tenant opted in (the worker is left as it was).
+    await platform.api.stop();
+    platform.api = AppProcess.start('api', {
+      ...platform.env.env,
+      METRICS_PORT: '0',
+      LLM_SECRETS_FILE: SECRETS_FILE,
+      BUDGET_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ...ENV_PROVIDER_KEYS,
+      METRICS_TENANT_LABELS: tenant.tenantId,
+    });
+    await platform.api.waitFor(/API listening on/);
+    const labels = { tenant: tenant.tenantId, scope: 'tenant', period: 'monthly' };
+    let text = '';
+    // The first timed read starts at boot; wait for it rather than for a fixed time.
+    for (let i = 0; i < 100; i++) {
+      text = (await scrape(apiUrl)).text;
+      if (sample(text, 'switchboard_budget_pool_limit_microdollars', labels) !== undefined) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(sample(text, 'switchboard_budget_pool_limit_microdollars', labels)).toBe(limitMicros);
+    expect(sample(text, 'switchboard_budget_pool_spend_microdollars', labels)).toBe(0);
+    expect(sample(text, 'switchboard_budget_pool_reserved_microdollars', labels)).toBe(0);
+    // Only the opted-in tenant: the other one's pool, names, keys and secrets stay out.
+    const others = text
+      .split('\n')
+      .filter((l) => /^switchboard_budget_pool_\w+\{/.test(l))
+      .filter((l) => !l.includes(`tenant="${tenant.tenantId}"`));
+    expect(others).toEqual([]);
+    for (const secret of [
+      TENANT_NAME,
+      tenant.key,
+      tenant.keyId,
+      jobId,
+      TEST_ADMIN_TOKEN,
+      PROVIDER_KEY,
+      WEBHOOK_SECRET,
+      ...Object.values(ENV_PROVIDER_KEYS),
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    // The worker has no tenant label either way.
+    expect((await scrape(workerUrl)).text).not.toContain(tenant.tenantId);
   });
 });
