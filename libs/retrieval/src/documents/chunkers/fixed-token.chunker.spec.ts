@@ -32,6 +32,24 @@ describe('FixedTokenChunker', () => {
     expect(rebuilt).toBe(PROSE);
   });
 
+  it('keeps windows within the budget across the tokenizer pieces of a long text', async () => {
+    // Long texts are encoded in pieces, and a window can re-tokenize to one more token than
+    // its ids (seen once in a 1.2 MB text, at 513 of 512); each window is checked exactly.
+    const text = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `Sentence ${i} about queues, workers and budgets in tier ${i % 4}.${i % 8 === 7 ? '\n\n' : ' '}`,
+    ).join('');
+    for (const maxTokens of [100, 512]) {
+      const chunks = await new FixedTokenChunker({ maxTokens, overlapTokens: 16 }).chunk({
+        type: 'text',
+        text,
+      });
+      for (const c of chunks) expect(c.tokenCount).toBeLessThanOrEqual(maxTokens);
+      expect(chunks.at(-1)!.text.trimEnd().endsWith('tier 3.')).toBe(true);
+    }
+  });
+
   it('never ends a window inside a character that spans tokens', async () => {
     const text = '数据检索与向量存储 🚀🚀🚀 '.repeat(30).trim();
     const chunks = await new FixedTokenChunker({ maxTokens: 7, overlapTokens: 0 }).chunk({

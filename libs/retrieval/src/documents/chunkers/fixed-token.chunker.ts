@@ -1,6 +1,6 @@
 import type { Chunk, Chunker, ChunkMetadata, ParsedDocument } from '../document.types';
 import { ChunkList } from './chunk-builder';
-import { decodeTokens, encodeTokens, safeWindowEnd } from './token-codec';
+import { countTokens, decodeTokens, encodeTokens, safeWindowEnd } from './token-codec';
 import { documentUnits } from './document-units';
 
 export interface FixedTokenOptions {
@@ -8,7 +8,11 @@ export interface FixedTokenOptions {
   overlapTokens: number;
 }
 
-/** Windows of `maxTokens` o200k tokens, each starting `overlapTokens` before the last ended. */
+/**
+ * Windows of `maxTokens` o200k tokens, each starting `overlapTokens` before the last ended.
+ * A window's text can re-tokenize to a token more than its ids (a word cut at its edge), so
+ * each is checked with an exact count and narrowed until it fits.
+ */
 export function splitByTokens(
   text: string,
   { maxTokens, overlapTokens }: FixedTokenOptions,
@@ -16,8 +20,13 @@ export function splitByTokens(
   const tokens = encodeTokens(text);
   const windows: string[] = [];
   for (let start = 0; start < tokens.length;) {
-    const end = safeWindowEnd(tokens, start, maxTokens);
-    windows.push(decodeTokens(tokens.slice(start, end)));
+    let end = safeWindowEnd(tokens, start, maxTokens);
+    let window = decodeTokens(tokens.slice(start, end));
+    while (end - start > 1 && countTokens(window) > maxTokens) {
+      end = safeWindowEnd(tokens, start, end - start - 1);
+      window = decodeTokens(tokens.slice(start, end));
+    }
+    windows.push(window);
     if (end >= tokens.length) break;
     start = Math.max(end - overlapTokens, start + 1);
   }
