@@ -60,7 +60,7 @@ SELECT pools.tenant_id,
         {
           title: 'Pool spend against limit (opted-in tenants)',
           description:
-            'switchboard_budget_pool_spend_microdollars / switchboard_budget_pool_limit_microdollars: only tenants the operator opted in have these gauges; every tenant is in the table above.',
+            'switchboard_budget_pool_spend_microdollars / switchboard_budget_pool_limit_microdollars: only the tenants named in METRICS_TENANT_LABELS have these gauges; every tenant is in the table above.',
           unit: 'percentunit',
           min: 0,
           thresholds: [
@@ -70,8 +70,8 @@ SELECT pools.tenant_id,
           ],
         },
         prom(
-          'max by (tenant, scope) (switchboard_budget_pool_spend_microdollars) / max by (tenant, scope) (switchboard_budget_pool_limit_microdollars > 0)',
-          '{{tenant}} {{scope}}',
+          'max by (tenant, scope, period) (switchboard_budget_pool_spend_microdollars) / max by (tenant, scope, period) (switchboard_budget_pool_limit_microdollars > 0)',
+          '{{tenant}} {{scope}} {{period}}',
         ),
       ),
     )
@@ -79,16 +79,21 @@ SELECT pools.tenant_id,
       timeSeries(
         {
           title: 'Pool spend and limit (opted-in tenants)',
-          description: 'Dollars spent this period and the limit, for opted-in tenants.',
+          description:
+            'Dollars spent this period, held by reservations now, and the limit, for the tenants named in METRICS_TENANT_LABELS.',
           unit: USD,
         },
         prom(
-          'max by (tenant, scope) (switchboard_budget_pool_spend_microdollars) / 1e6',
-          '{{tenant}} {{scope}} spent',
+          'max by (tenant, scope, period) (switchboard_budget_pool_spend_microdollars) / 1e6',
+          '{{tenant}} {{scope}} {{period}} spent',
         ),
         prom(
-          'max by (tenant, scope) (switchboard_budget_pool_limit_microdollars) / 1e6',
-          '{{tenant}} {{scope}} limit',
+          'max by (tenant, scope, period) (switchboard_budget_pool_limit_microdollars) / 1e6',
+          '{{tenant}} {{scope}} {{period}} limit',
+        ),
+        prom(
+          'max by (tenant, scope, period) (switchboard_budget_pool_reserved_microdollars) / 1e6',
+          '{{tenant}} {{scope}} {{period}} reserved',
         ),
       ),
     )
