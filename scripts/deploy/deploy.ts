@@ -5,7 +5,8 @@ import { DeployFailed, DeployRefused } from './deploy-errors';
 import { readOptions } from './deploy-options';
 import { deploy, rollback, status, stopAll } from './deploy-steps';
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
+const say = (line: string) =>
+  process.stdout.write(`${line}  (${new Date().toISOString().slice(11, 23)})\n`);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,10 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { chatInput } from './http-client';
-import { followJob, type FollowResult } from './resuming-follower';
+import { closedBeforeResponse, followJob, type FollowResult } from './resuming-follower';
 
 /** Figures of a load run, every request through nginx. */
 export interface LoadFigures {
   requests: number;
   failures: string[];
+  /**
+   * Requests sent again because the connection closed before any response: nginx closes idle
+   * keep-alive client connections when its old workers retire on reload, and one that a request
+   * was just written to is dropped. HTTP lets a client resend then (RFC 9110 §9.2.2: idempotent
+   * methods; POST /v1/jobs carries an Idempotency-Key), as browsers and the OpenAI SDK do.
+   */
+  resent: string[];
   accepted: string[];
   longJobs: string[];
   follows: (FollowResult & { jobId: string })[];
@@ -27,6 +35,7 @@ export class DeployLoad {
   readonly figures: LoadFigures = {
     requests: 0,
     failures: [],
+    resent: [],
     accepted: [],
     longJobs: [],
     follows: [],
@@ -63,19 +72,33 @@ export class DeployLoad {
 
   private async request(method: string, path: string, body?: unknown): Promise<any> {
     this.figures.requests += 1;
-    try {
-      const res = await fetch(`${this.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.key}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (res.status >= 500) this.figures.failures.push(`${method} ${path}: ${res.status} ${text}`);
-      return res.status < 300 ? JSON.parse(text) : undefined;
-    } catch (error) {
-      const cause = (error as Error & { cause?: Error }).cause?.message ?? '';
-      this.figures.failures.push(`${method} ${path}: ${(error as Error).message} ${cause}`);
-      return undefined;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.key}`,
+      'content-type': 'application/json',
+    };
+    if (method === 'POST') headers['idempotency-key'] = randomUUID();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const res = await fetch(`${this.url}${path}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        if (res.status >= 500) {
+          this.figures.failures.push(`${method} ${path}: ${res.status} ${text}`);
+        }
+        return res.status < 300 ? JSON.parse(text) : undefined;
+      } catch (error) {
+        const cause = (error as Error & { cause?: Error }).cause?.message ?? '';
+        const what = `${method} ${path}: ${(error as Error).message} ${cause}`;
+        if (attempt === 1 && closedBeforeResponse(cause)) {
+          this.figures.resent.push(what);
+          continue;
+        }
+        this.figures.failures.push(what);
+        return undefined;
+      }
     }
   }
 
@@ -109,6 +132,7 @@ export class DeployLoad {
     const follow = await followJob(this.url, this.key, id);
     this.figures.requests += follow.connections;
     this.figures.failures.push(...follow.failures.map((f) => `follow ${id}: ${f}`));
+    this.figures.resent.push(...follow.resent.map((f) => `follow ${id}: ${f}`));
     this.figures.follows.push({ ...follow, jobId: id });
   }
 }

@@ -12,6 +12,8 @@ export interface FollowResult {
   drainHints: number;
   /** A connection error or a 5xx: what an EventSource would show as an error. */
   failures: string[];
+  /** Connections closed before any response (see LoadFigures.resent), opened again. */
+  resent: string[];
 }
 
 /**
@@ -34,6 +36,7 @@ export async function followJob(
     connections: 0,
     drainHints: 0,
     failures: [],
+    resent: [],
   };
   let lastId: string | undefined;
   while (!result.ended && result.connections < maxConnections) {
@@ -44,7 +47,10 @@ export async function followJob(
     try {
       sse = await openSse(`${baseUrl}/v1/jobs/${jobId}/events`, headers);
     } catch (error) {
-      result.failures.push(`connect: ${(error as Error).message}`);
+      const cause = (error as Error & { cause?: Error }).cause?.message ?? '';
+      const what = `connect: ${(error as Error).message} ${cause}`;
+      if (closedBeforeResponse(cause) && result.resent.length < 3) result.resent.push(what);
+      else result.failures.push(what);
       continue;
     }
     if (sse.status === 204) break;
@@ -65,3 +71,10 @@ export async function followJob(
   }
   return result;
 }
+
+/**
+ * The connection was closed under the request before any byte of a response: what a client
+ * sees when it writes to a keep-alive connection nginx is closing as a retiring worker.
+ */
+export const closedBeforeResponse = (cause: string): boolean =>
+  /other side closed|ECONNRESET|socket hang up/.test(cause);
