@@ -5,15 +5,17 @@ import type Redis from 'ioredis';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { AppProcess } from '../support/app-process';
 import { startFakeProvider, type FakeProviderServer } from '../support/fake-providers';
 import { chatInput, createTenant, httpClient, waitForJob, type Http } from '../support/http-client';
+import { createBudgetKit } from '../support/budget-kit';
 import { startRedisCluster, type RedisClusterFixture } from '../support/redis-cluster';
 import { fakeModel, fakeProvider } from '../support/router-kit';
 import { openSse, type SseEvent } from '../support/sse-client';
 import { createTestEnv, type TestEnv } from '../support/test-env';
 import { TEST_REDIS_URL } from '../support/test-services';
-import { startApi, startWorker, stopAll, submitJob } from '../support/worker-kit';
+import { startApi, startWorker, stopAll, submitJob, waitUntil } from '../support/worker-kit';
 
 jest.setTimeout(120_000);
 
@@ -107,6 +109,62 @@ describe('Redis Cluster', () => {
     expect(first.status).toBe('completed');
     const refused = await waitForJob(http, key, await submitJob(http, key, chatJob()));
     expect(refused).toMatchObject({ status: 'failed', error: { code: 'BUDGET_EXCEEDED' } });
+  });
+
+  it('charges expired reservations, at the next reserve and by the sweep, and corrects a late settle', async () => {
+    // The budget lib on the cluster, with its own schema and prefix: the sweep reads the
+    // expired reservations' names first and passes them to its script in KEYS.
+    const kit = await createBudgetKit('redis-cluster-budget', {
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      BUDGET_POOL_CACHE_MS: '0',
+      BUDGET_MIN_OUTPUT_TOKENS: '4',
+    });
+    try {
+      const quote = {
+        inputTokens: 100,
+        maxTokens: 200,
+        prices: { input: 1_000_000, output: 2_000_000, cachedInput: 0 },
+      };
+      const worst = 500;
+      const tenantId = await kit.tenant();
+      const pool = await kit.pools.create({
+        tenantId,
+        scope: 'tenant',
+        period: 'daily',
+        limitMicros: 100_000,
+      });
+      const counters = async () => {
+        const s = await kit.budget.statusOf(pool);
+        return { spent: s.spentMicros, reserved: s.reservedMicros };
+      };
+      const shortLived = kit.serviceWith(
+        loadConfig({ ...kit.env.env, BUDGET_RESERVATION_TTL_MS: '500' }),
+      );
+      const row = JSON.stringify({ id: 'lost-on-cluster', outcome: 'lost' });
+      expect((await shortLived.reserve({ tenantId }, quote, { id: randomUUID(), row })).ok).toBe(
+        true,
+      );
+      await waitUntil(async () => {
+        const next = await kit.budget.reserve({ tenantId }, quote);
+        if (!next.ok) throw new Error('refused');
+        await kit.budget.settle(next.reservation, 0);
+        return (await counters()).reserved === 0;
+      }, 'the next reserve to charge the expired hold');
+      expect(await counters()).toEqual({ spent: worst, reserved: 0 });
+      const stream = await kit.redis.xrange(kit.budget.invocationStream, '-', '+');
+      expect(stream.some(([, fields]) => fields[1] === row && fields[2] === 'lost')).toBe(true);
+
+      const late = await shortLived.reserve({ tenantId }, quote);
+      await shortLived.reserve({ tenantId }, quote);
+      let swept = 0;
+      await waitUntil(async () => (swept += await kit.budget.sweepExpired()) >= 2, 'the sweep');
+      expect(await counters()).toEqual({ spent: 3 * worst, reserved: 0 });
+      if (!late.ok) throw new Error('refused');
+      await shortLived.settle(late.reservation, 42);
+      expect(await counters()).toEqual({ spent: 2 * worst + 42, reserved: 0 });
+    } finally {
+      await kit.close();
+    }
   });
 
   it('limits each API key to its calls per minute', async () => {
