@@ -5,7 +5,8 @@ export interface DomNode {
   nodeType: number;
   nodeName: string;
   textContent: string | null;
-  childNodes: ArrayLike<DomNode>;
+  firstChild: DomNode | null;
+  nextSibling: DomNode | null;
 }
 
 const TEXT_NODE = 3;
@@ -68,7 +69,8 @@ class TextWalker {
     const block = BLOCK.has(name);
     if (block) this.flush();
     if (name === 'LI') this.line = '- ';
-    for (let i = 0; i < node.childNodes.length; i++) this.walk(node.childNodes[i]);
+    // Siblings by link: linkedom builds `childNodes` afresh on each access.
+    for (let child = node.firstChild; child; child = child.nextSibling) this.walk(child);
     if (block) this.flush();
   }
 

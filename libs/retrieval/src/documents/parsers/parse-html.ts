@@ -35,11 +35,13 @@ function readArticle(html: string): { title?: string; content: string } | undefi
  */
 export function parseHtml(html: string): ParsedDocument {
   const article = readArticle(html);
-  const page = load(html);
-  const title = article?.title ?? (page.title.trim() || undefined);
+  // Readability changes the document it reads: the fallback and the title read a fresh one.
+  let page: HtmlDocument | undefined;
+  const fresh = () => (page ??= load(html));
+  const title = article?.title ?? (fresh().title.trim() || undefined);
   const root = article
     ? load(`<!DOCTYPE html><html><body>${article.content}</body></html>`).body
-    : (page.body ?? page.documentElement);
+    : (fresh().body ?? fresh().documentElement);
   const { text, sections } = root ? htmlToText(root) : { text: '', sections: [] };
   if (text.trim() === '') {
     throw new DocumentParseError('no-text', 'The HTML page has no readable text.', 'html');
