@@ -33,6 +33,9 @@ import { ChatCompletionsController } from './openai/chat-completions.controller'
 import { ChatCompletionsService } from './openai/chat-completions.service';
 import { ChatJobFollower } from './openai/chat-job-follower';
 import { ModelResolver } from './openai/model-resolver';
+import { EmbeddingTargets } from './openai/embedding-target';
+import { EmbeddingsController } from './openai/embeddings.controller';
+import { EmbeddingsService } from './openai/embeddings.service';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { ToolsController } from './tools/tools.controller';
 
@@ -64,6 +67,7 @@ import { ToolsController } from './tools/tools.controller';
     CostsController,
     MetricsController,
     ChatCompletionsController,
+    EmbeddingsController,
     ToolsController,
   ],
   providers: [
@@ -77,6 +81,8 @@ import { ToolsController } from './tools/tools.controller';
     ChatCompletionsService,
     ChatJobFollower,
     ModelResolver,
+    EmbeddingTargets,
+    EmbeddingsService,
     QueueDepthCollector,
     LedgerBacklogCollector,
     BudgetPoolCollector,

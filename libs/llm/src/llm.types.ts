@@ -74,9 +74,11 @@ export interface LlmRouting {
   signal?: AbortSignal;
   /** For the invocation log. */
   job?: {
+    /** The job; for a call outside a job (POST /v1/embeddings), the request's own id. */
     jobId: string;
     tenantId: string;
-    role: Role;
+    /** Absent for calls outside a job. */
+    role?: Role;
     traceId?: string;
     /** The API key that submitted the job: its key budgets apply. */
     apiKeyId?: string | null;

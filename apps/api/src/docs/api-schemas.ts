@@ -5,6 +5,7 @@ import {
   TIER_DESCRIPTIONS,
   openApiSchemaName,
 } from '@switchboard/catalogue';
+import { embeddingsSchemas } from '../openai/embeddings-openapi';
 import { openAiSchemas } from '../openai/openai-openapi';
 import { budgetSchemas } from './budget-schemas';
 import { eventSchemas } from './event-schemas';
@@ -87,6 +88,7 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
     },
     ...llmSchemas(),
     ...openAiSchemas(),
+    ...embeddingsSchemas(),
     ...budgetSchemas(),
     ...eventSchemas(),
     ...toolSchemas(),

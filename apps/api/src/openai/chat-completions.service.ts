@@ -15,7 +15,8 @@ import { ChatJobFollower } from './chat-job-follower';
 import { checkContextLength } from './context-length';
 import { outcomeError } from './chat-outcome';
 import { ModelResolver, neededCapabilities } from './model-resolver';
-import { OpenAiException, invalidRequest } from './openai-error';
+import { OpenAiException } from './openai-error';
+import { privacyOf } from './privacy-header';
 
 /** The headers of a chat completion call that Switchboard reads. */
 export interface CompletionHeaders {
@@ -31,17 +32,6 @@ export interface SubmittedCompletion {
 
 /** Headers may only open a stream after this long without a token (see ChatCompletionStream). */
 const OPEN_AFTER_MAX_MS = 5_000;
-
-function privacyOf(header: string | undefined): boolean {
-  const value = header?.trim().toLowerCase();
-  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
-  if (value === 'true' || value === '1') return true;
-  throw invalidRequest(
-    'X-Switchboard-Privacy must be "true" or "false".',
-    'X-Switchboard-Privacy',
-    'invalid_value',
-  );
-}
 
 /**
  * POST /v1/chat/completions: an OpenAI request becomes a `chat` job, submitted like any

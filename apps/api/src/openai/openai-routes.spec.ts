@@ -20,7 +20,12 @@ function controllerPaths(): string[] {
   });
 }
 
-const OPENAI_IMPLEMENTED = ['/v1/chat/completions', '/v1/models', '/v1/models/:model'];
+const OPENAI_IMPLEMENTED = [
+  '/v1/chat/completions',
+  '/v1/embeddings',
+  '/v1/models',
+  '/v1/models/:model',
+];
 
 describe('OpenAI routes', () => {
   it('answer in OpenAI shape on the front door and unknown /v1 paths, problem+json elsewhere', () => {

@@ -19,7 +19,7 @@ export const SWITCHBOARD_V1_RESOURCES: ReadonlySet<string> = new Set([
 
 /** The OpenAI-compatible endpoints Switchboard answers, as error messages name them. */
 export const OPENAI_ENDPOINTS =
-  'POST /v1/chat/completions, GET /v1/models and GET /v1/models/<model>';
+  'POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models and GET /v1/models/<model>';
 
 /** OpenAI APIs by their first path segment, for a 404 that says what was asked for. */
 const OPENAI_APIS: Record<string, string> = {
