@@ -92,7 +92,7 @@ export class DeployLoad {
       } catch (error) {
         const cause = (error as Error & { cause?: Error }).cause?.message ?? '';
         const what = `${method} ${path}: ${(error as Error).message} ${cause}`;
-        if (attempt === 1 && closedBeforeResponse(cause)) {
+        if (attempt <= 3 && closedBeforeResponse(cause)) {
           this.figures.resent.push(what);
           continue;
         }
