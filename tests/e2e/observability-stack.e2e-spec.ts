@@ -118,6 +118,7 @@ describe('observability stack: every dashboard panel and rule, on real Prometheu
   }
 
   beforeAll(async () => {
+    [x, y, z, local] = await Promise.all([
       startFakeProvider('openai', { inputTokenFactor: 5 }),
       startFakeProvider('anthropic'),
       startFakeProvider('openai'),
