@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { LanceDbStore, StoreUnavailableError } from '@switchboard/retrieval';
 import { describeVectorStoreContract } from './retrieval-store-contract';
 
-describeVectorStoreContract('LanceDB', async () => {
+async function openLanceDb(ftsRefreshRows?: number) {
   const dataDir = await mkdtemp(join(tmpdir(), 'sb-lancedb-'));
-  const store = await LanceDbStore.connect({ dataDir });
+  const store = await LanceDbStore.connect({ dataDir, ftsRefreshRows });
   return {
     store,
     cleanup: async () => {
@@ -14,7 +14,11 @@ describeVectorStoreContract('LanceDB', async () => {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-});
+}
+
+// New rows are scanned flat until the FTS index is refreshed: run the contract both ways.
+describeVectorStoreContract('LanceDB', () => openLanceDb());
+describeVectorStoreContract('LanceDB, FTS index refreshed on every upsert', () => openLanceDb(1));
 
 describe('LanceDB store: an unusable data directory', () => {
   it('fails to connect with StoreUnavailableError when the data dir cannot be created', async () => {
