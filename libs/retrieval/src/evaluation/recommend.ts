@@ -9,7 +9,7 @@ export interface Recommendation {
   ndcgMargin: number;
   /** best − runner-up, MRR. */
   mrrMargin: number;
-  /** The two scored the same nDCG@10 and MRR decided. */
+  /** The best two scored the same nDCG@10 and a higher MRR decided. */
   decidedByMrr: boolean;
   summary: string;
 }
@@ -29,7 +29,8 @@ export function recommend(comparison: Comparison): Recommendation {
   const [best, runnerUp] = ranked;
   const ndcgMargin = runnerUp ? best.metrics.ndcg10 - runnerUp.metrics.ndcg10 : 0;
   const mrrMargin = runnerUp ? best.metrics.mrr - runnerUp.metrics.mrr : 0;
-  const decidedByMrr = runnerUp !== undefined && Math.abs(ndcgMargin) <= EPSILON;
+  const tiedOnNdcg = runnerUp !== undefined && Math.abs(ndcgMargin) <= EPSILON;
+  const decidedByMrr = tiedOnNdcg && mrrMargin > EPSILON;
   return {
     best: best.name,
     metrics: best.metrics,
@@ -37,7 +38,7 @@ export function recommend(comparison: Comparison): Recommendation {
     ndcgMargin,
     mrrMargin,
     decidedByMrr,
-    summary: summarise(best, runnerUp, ndcgMargin, mrrMargin, decidedByMrr),
+    summary: summarise(best, runnerUp, ndcgMargin, mrrMargin, tiedOnNdcg),
   };
 }
 
@@ -46,11 +47,14 @@ function summarise(
   runnerUp: { name: string; metrics: MetricValues } | undefined,
   ndcgMargin: number,
   mrrMargin: number,
-  decidedByMrr: boolean,
+  tiedOnNdcg: boolean,
 ): string {
   const head = `Recommended: ${best.name} (nDCG@10 ${best.metrics.ndcg10.toFixed(3)}, MRR ${best.metrics.mrr.toFixed(3)})`;
   if (!runnerUp) return `${head}; it is the only run.`;
-  if (decidedByMrr) {
+  if (tiedOnNdcg && mrrMargin <= EPSILON) {
+    return `${head}; it ties ${runnerUp.name} on nDCG@10 and MRR, and was listed first.`;
+  }
+  if (tiedOnNdcg) {
     return `${head}; it ties ${runnerUp.name} on nDCG@10 and leads on MRR by ${mrrMargin.toFixed(3)}.`;
   }
   const base = runnerUp.metrics.ndcg10;
