@@ -10,6 +10,7 @@ import { BudgetPoolCreatorKey1764300000000 } from './1764300000000-budget-pool-c
 import { ToolInvocations1764400000000 } from './1764400000000-tool-invocations';
 import { McpToolApprovals1764500000000 } from './1764500000000-mcp-tool-approvals';
 import { JobSteps1764600000000 } from './1764600000000-job-steps';
+import { RetrievalCollections1764700000000 } from './1764700000000-retrieval-collections';
 
 export const MIGRATIONS = [
   InitialSchema1763700000000,
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ToolInvocations1764400000000,
   McpToolApprovals1764500000000,
   JobSteps1764600000000,
+  RetrievalCollections1764700000000,
 ];

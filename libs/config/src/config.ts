@@ -10,6 +10,7 @@ import { llmConfig, type LlmConfig } from './llm.config';
 import { mcpConfig, type McpConfig } from './mcp.config';
 import { metricsConfig, type MetricsConfig } from './metrics.config';
 import { redisConfig, type RedisConfig } from './redis.config';
+import { retrievalConfig, type RetrievalConfig } from './retrieval.config';
 import { streamsConfig, type StreamsConfig } from './streams.config';
 import { toolsConfig, type ToolsConfig } from './tools.config';
 import { workerConfig, type WorkerConfig } from './worker.config';
@@ -29,6 +30,7 @@ export class Config {
     readonly mcp: McpConfig = mcpConfig({}),
     readonly tools: ToolsConfig = toolsConfig({}),
     readonly metrics: MetricsConfig = metricsConfig({}),
+    readonly retrieval: RetrievalConfig = retrievalConfig({}),
   ) {}
 
   /** Values that must never appear in a log line. */
@@ -45,6 +47,7 @@ export class Config {
       fromUrl(this.database.url),
       fromUrl(this.redis.url),
       this.budget.webhookSecret ?? '',
+      this.retrieval?.qdrantApiKey ?? '',
     ].filter((s) => s.length >= 4);
   }
 }
@@ -76,6 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
     section(mcpConfig),
     section(toolsConfig),
     section(metricsConfig),
+    section(retrievalConfig),
   );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

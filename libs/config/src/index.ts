@@ -13,6 +13,7 @@ export type { CircuitBreakerConfig, LlmConfig } from './llm.config';
 export type { McpConfig } from './mcp.config';
 export { MAX_METRICS_TENANTS, type MetricsConfig } from './metrics.config';
 export type { RedisConfig, RedisNode } from './redis.config';
+export type { RetrievalConfig } from './retrieval.config';
 export type { StreamsConfig } from './streams.config';
 export type { ToolsConfig } from './tools.config';
 export type { WorkerConfig } from './worker.config';

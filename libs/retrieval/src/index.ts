@@ -4,3 +4,5 @@ export * from './stores';
 export * from './documents';
 export * from './collections';
 export * from './search';
+export * from './ingestion';
+export { RetrievalModule } from './retrieval.module';

@@ -6,3 +6,15 @@ export {
   type DocumentRecord,
   type DocumentStatus,
 } from './collection.types';
+export {
+  CollectionNameTakenError,
+  CollectionsRepository,
+  storeCollectionIdOf,
+  type NewCollection,
+} from './collections.repository';
+export {
+  ACTIVE_STATUSES,
+  DocumentsRepository,
+  type DocumentContent,
+  type NewDocument,
+} from './documents.repository';
