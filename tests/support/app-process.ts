@@ -37,7 +37,11 @@ export class AppProcess {
   }
 
   /** Waits for a line of output matching `pattern`, or fails with the output so far. */
-  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Waits for a line matching `pattern`. The default is a ceiling for a process start on a
+   * loaded machine (a cold Node start of the API takes seconds, and more under load).
+   */
+  async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.output.some((line) => pattern.test(line))) return;
