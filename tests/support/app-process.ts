@@ -36,10 +36,9 @@ export class AppProcess {
     return new AppProcess(name, child);
   }
 
-  /** Waits for a line of output matching `pattern`, or fails with the output so far. */
   /**
-   * Waits for a line matching `pattern`. The default is a ceiling for a process start on a
-   * loaded machine (a cold Node start of the API takes seconds, and more under load).
+   * Waits for a line of output matching `pattern`, or fails with the output so far. The
+   * default is a ceiling for a process start on a loaded machine, not a timing assertion.
    */
   async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
