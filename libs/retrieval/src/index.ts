@@ -6,3 +6,4 @@ export * from './collections';
 export * from './search';
 export * from './ingestion';
 export { RetrievalModule } from './retrieval.module';
+export * from './evaluation';
