@@ -16,7 +16,9 @@
 // BENCH_ONLY=invocation-log (run only the durable against the memory invocation log leg),
 // BENCH_ONLY=tools (run only the tool loop and MCP call legs),
 // BENCH_ONLY=metrics (run only the metrics legs: scrape cost, job wrapper metrics on/off;
-// BENCH_SCRAPES, 200 timed scrapes per path).
+// BENCH_SCRAPES, 200 timed scrapes per path),
+// BENCH_ONLY=retrieval (run only the retrieval leg: LanceDB search, ingestion and memory
+// against a brute-force scan; BENCH_RETRIEVAL_CHUNKS, 10000; BENCH_RETRIEVAL_QUERIES, 300).
 import 'reflect-metadata';
 import { errorText, progress, say } from './bench-output';
 import { renderReport, type BenchResults } from './bench-report';
@@ -29,6 +31,8 @@ import { metricsLegs, onlyMetrics } from './metrics-only';
 import { probePgLatency } from './pg-latency.probe';
 import { processMemory } from './proc-memory';
 import { rawBullmqLeg } from './raw-bullmq.leg';
+import { retrievalLeg } from './retrieval.leg';
+import { renderRetrievalSection } from './retrieval-report';
 import { routerOverheadLeg } from './router-overhead.leg';
 import { submissionLeg } from './submission.leg';
 import { mcpCallLeg } from './mcp-call.leg';
@@ -57,8 +61,14 @@ async function main(): Promise<void> {
     await onlyMetrics(settings);
     return;
   }
+  if (process.env.BENCH_ONLY === 'retrieval') {
+    await onlyRetrieval(settings);
+    return;
+  }
   if (process.env.BENCH_ONLY) {
-    throw new Error('BENCH_ONLY accepts only "ttft", "invocation-log", "tools" or "metrics"');
+    throw new Error(
+      'BENCH_ONLY accepts only "ttft", "invocation-log", "tools", "metrics" or "retrieval"',
+    );
   }
   const machine = await describeMachine(settings);
   progress(
@@ -86,6 +96,8 @@ async function main(): Promise<void> {
   // Last: its scrape leg fills this process's registry.
   const metrics = await metricsLegs(settings);
   loads.push(loadNow());
+  const retrieval = await retrievalLeg(settings);
+  loads.push(loadNow());
   const results: BenchResults = {
     machine,
     raw,
@@ -108,6 +120,8 @@ async function main(): Promise<void> {
   say(renderToolsSection(toolLoop, mcpCall).join('\n'));
   say('');
   say(metrics.join('\n'));
+  say('');
+  say(renderRetrievalSection(retrieval).join('\n'));
   const warning = busyWarning(loads);
   if (warning) say(`\nWARNING: ${warning}.`);
   failUnlessRowsOk(invocationLog);
@@ -151,6 +165,21 @@ async function onlyTools(settings: ReturnType<typeof readBenchSettings>): Promis
   say(`Machine: ${machine}; 1-min load average ${loads.map((l) => l.toFixed(2)).join(' → ')}`);
   say('');
   say(renderToolsSection(toolLoop, mcpCall).join('\n'));
+  const warning = busyWarning(loads);
+  if (warning) say(`\nWARNING: ${warning}.`);
+}
+
+/** BENCH_ONLY=retrieval: LanceDB search, ingestion and memory against brute force, alone. */
+async function onlyRetrieval(settings: ReturnType<typeof readBenchSettings>): Promise<void> {
+  const machine = await describeMachine(settings);
+  const loads = [loadNow()];
+  progress(`run ${settings.runId}, retrieval only; ${machine}`);
+  const retrieval = await retrievalLeg(settings);
+  loads.push(loadNow());
+  say('');
+  say(`Machine: ${machine}; 1-min load average ${loads.map((l) => l.toFixed(2)).join(' → ')}`);
+  say('');
+  say(renderRetrievalSection(retrieval).join('\n'));
   const warning = busyWarning(loads);
   if (warning) say(`\nWARNING: ${warning}.`);
 }
