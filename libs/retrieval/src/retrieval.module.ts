@@ -1,16 +1,16 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { LlmModule } from '@switchboard/llm';
-import { CollectionsRepository, DocumentsRepository } from './collections';
+import { CollectionsRepository, DocumentInfoRepository, DocumentsRepository } from './collections';
 import {
   ChunkEmbedder,
   DocumentIngestion,
   EmbeddingCache,
   IngestionQueue,
   RETRIEVAL_INGEST_QUEUE,
-  VECTOR_STORE,
   vectorStoreProvider,
 } from './ingestion';
+import { COLLECTION_LOOKUP, DOCUMENT_INFO_LOOKUP, VECTOR_STORE } from './retrieval.tokens';
 import type { VectorStore } from './stores';
 
 /**
@@ -28,9 +28,14 @@ import type { VectorStore } from './stores';
     ChunkEmbedder,
     DocumentIngestion,
     IngestionQueue,
+    { provide: COLLECTION_LOOKUP, useExisting: CollectionsRepository },
+    DocumentInfoRepository,
+    { provide: DOCUMENT_INFO_LOOKUP, useExisting: DocumentInfoRepository },
   ],
   exports: [
     VECTOR_STORE,
+    COLLECTION_LOOKUP,
+    DOCUMENT_INFO_LOOKUP,
     CollectionsRepository,
     DocumentsRepository,
     ChunkEmbedder,

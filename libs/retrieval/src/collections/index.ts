@@ -18,3 +18,4 @@ export {
   type DocumentContent,
   type NewDocument,
 } from './documents.repository';
+export { DocumentInfoRepository } from './document-info.repository';

@@ -18,7 +18,7 @@ import type { StoredChunk, StoredChunkMetadata, VectorStore } from '../stores';
 import { ChunkEmbedder } from './chunk-embedder';
 import { IngestionCancelledError, IngestionFailedError } from './ingestion-errors';
 import type { IngestJobData, IngestOutcome, IngestProgress } from './ingest-queue';
-import { VECTOR_STORE } from './vector-store.provider';
+import { VECTOR_STORE } from '../retrieval.tokens';
 
 export interface IngestRun {
   data: IngestJobData;

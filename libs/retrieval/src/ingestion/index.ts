@@ -14,4 +14,4 @@ export { DocumentIngestion, type IngestRun } from './document-ingestion.service'
 export { IngestionCancelledError, IngestionFailedError } from './ingestion-errors';
 export { IngestionQueue } from './ingestion-queue.service';
 export { DocumentMetadataError, validateDocumentMetadata } from './document-metadata';
-export { VECTOR_STORE, vectorStoreProvider } from './vector-store.provider';
+export { vectorStoreProvider } from './vector-store.provider';

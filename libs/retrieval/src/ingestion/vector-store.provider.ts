@@ -1,9 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { Config } from '@switchboard/config';
+import { VECTOR_STORE } from '../retrieval.tokens';
 import { LanceDbStore, QdrantStore, type VectorStore } from '../stores';
-
-/** Injection token of the process's `VectorStore`. */
-export const VECTOR_STORE = Symbol('VECTOR_STORE');
 
 /** Qdrant when QDRANT_URL is set, else LanceDB under RETRIEVAL_DATA_DIR. */
 export const vectorStoreProvider: Provider = {
