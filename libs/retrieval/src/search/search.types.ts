@@ -39,6 +39,11 @@ export interface SearchResults {
   queries?: string[];
   /** With `contextTokens`: the hits' texts that fit, best first, and their chunk ids. */
   context?: { text: string; chunkIds: string[]; tokens: number };
+  /**
+   * How the rerank went, when one was asked for: `fallback` says why the fused order was kept
+   * (an unusable listwise answer), and the hits are then in fused order.
+   */
+  rerank?: { method: 'model' | 'llm'; model?: string; applied: boolean; fallback?: string };
   /** Spend of the search's own LLM calls (query embedding, rewriting, rerank). */
   usage: { inputTokens: number; outputTokens: number; costMicros: number };
 }
