@@ -144,8 +144,10 @@ describe('job event streams over SSE', () => {
     for (const w of words.slice(0, 15)) await publish(jobId, { type: 'token', text: w });
     const before = await readUntil(first, (_, all) => tokens(all) === words.slice(0, 15).join(''));
 
-    // Stopping it ends its open streams (the shutdown does not wait on them) and exits cleanly.
+    // Stopping it ends its open streams (the shutdown does not wait on them) and exits cleanly;
+    // each stream's last event is the drain's `reconnect` hint, without an id.
     expect(await doomed.stop()).toBe(0);
+    expect(await first.next()).toMatchObject({ event: 'reconnect', id: undefined });
     expect(await first.next()).toBeUndefined();
 
     for (const w of words.slice(15)) await publish(jobId, { type: 'token', text: w });
