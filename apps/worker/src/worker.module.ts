@@ -13,6 +13,7 @@ import { CancelWatchService } from './cancel-watch.service';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MetricsServerService } from './metrics/metrics-server.service';
 import { PoolsService } from './pools.service';
+import { RetrievalWorkerModule } from './retrieval/retrieval-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -30,6 +31,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     MaintenanceModule,
     WebhooksModule,
     McpWorkerModule,
+    RetrievalWorkerModule,
   ],
   providers: [PoolsService, CancelWatchService, MetricsServerService],
 })
