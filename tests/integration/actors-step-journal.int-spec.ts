@@ -15,7 +15,7 @@ import {
   type CapabilityScope,
   type DurableSteps,
 } from '@switchboard/actors';
-import type { JobData, JobResult } from '@switchboard/catalogue';
+import { JOB_COMPAT_VERSION, type JobData, type JobResult } from '@switchboard/catalogue';
 import { Config, ConfigModule, loadConfig } from '@switchboard/config';
 import {
   JobEntity,
@@ -178,6 +178,7 @@ describe('step journal in Postgres (actor runtime on BullMQ)', () => {
     privacy: false,
     traceId: id,
     input: { goal },
+    compat: JOB_COMPAT_VERSION,
   });
 
   beforeAll(async () => {
