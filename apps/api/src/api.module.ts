@@ -37,6 +37,7 @@ import { EmbeddingTargets } from './openai/embedding-target';
 import { EmbeddingsController } from './openai/embeddings.controller';
 import { EmbeddingsService } from './openai/embeddings.service';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
+import { RetrievalApiModule } from './retrieval/retrieval-api.module';
 import { ToolsController } from './tools/tools.controller';
 
 @Module({
@@ -57,6 +58,7 @@ import { ToolsController } from './tools/tools.controller';
     EventsModule,
     ToolsModule,
     McpModule,
+    RetrievalApiModule,
   ],
   controllers: [
     JobsController,

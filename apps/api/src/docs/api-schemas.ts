@@ -7,6 +7,7 @@ import {
 } from '@switchboard/catalogue';
 import { embeddingsSchemas } from '../openai/embeddings-openapi';
 import { openAiSchemas } from '../openai/openai-openapi';
+import { retrievalSchemas } from '../retrieval/retrieval-openapi';
 import { budgetSchemas } from './budget-schemas';
 import { eventSchemas } from './event-schemas';
 import { llmSchemas } from './llm-schemas';
@@ -92,6 +93,7 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
     ...budgetSchemas(),
     ...eventSchemas(),
     ...toolSchemas(),
+    ...retrievalSchemas(),
     Problem: {
       type: 'object',
       description: 'RFC 9457 problem details',

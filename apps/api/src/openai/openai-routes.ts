@@ -15,6 +15,7 @@ export const SWITCHBOARD_V1_RESOURCES: ReadonlySet<string> = new Set([
   'budgets',
   'costs',
   'tools',
+  'collections',
 ]);
 
 /** The OpenAI-compatible endpoints Switchboard answers, as error messages name them. */

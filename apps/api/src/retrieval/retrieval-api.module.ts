@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { Config } from '@switchboard/config';
+import { RetrievalModule } from '@switchboard/retrieval';
+import { CollectionDocumentsController } from './collection-documents.controller';
+import { CollectionsController } from './collections.controller';
+import { CollectionsService } from './collections.service';
+import { DocumentsService } from './documents.service';
+
+/**
+ * /v1/collections and their documents. Uploads are read into memory by multer, each file
+ * bounded by RETRIEVAL_MAX_UPLOAD_BYTES (413 beyond; the whole upload is checked too).
+ */
+@Module({
+  imports: [
+    RetrievalModule,
+    MulterModule.registerAsync({
+      inject: [Config],
+      useFactory: (config: Config) => ({
+        limits: { fileSize: config.retrieval.maxUploadBytes, files: 100, fields: 20 },
+      }),
+    }),
+  ],
+  controllers: [CollectionsController, CollectionDocumentsController],
+  providers: [CollectionsService, DocumentsService],
+  exports: [RetrievalModule],
+})
+export class RetrievalApiModule {}
