@@ -1,14 +1,20 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { SearchService } from '../search/search.service';
 import { SearchCollectionTool } from './search-collection.tool';
 
 /**
  * The `search_collection` tool (found by the ToolRegistry's discovery) and the SearchService
- * it uses. Needs, from the importing app: COLLECTION_LOOKUP and VECTOR_STORE (and optionally
- * DOCUMENT_INFO_LOOKUP) as global or imported providers, and LlmService.
+ * it uses. `register(RetrievalModule, LlmModule)` in the worker: the given modules must
+ * export VECTOR_STORE, COLLECTION_LOOKUP (DOCUMENT_INFO_LOOKUP optional) and LlmService.
  */
-@Module({
-  providers: [SearchService, SearchCollectionTool],
-  exports: [SearchService],
-})
-export class SearchToolModule {}
+@Module({})
+export class SearchToolModule {
+  static register(...modules: (Type | DynamicModule)[]): DynamicModule {
+    return {
+      module: SearchToolModule,
+      imports: modules,
+      providers: [SearchService, SearchCollectionTool],
+      exports: [SearchService],
+    };
+  }
+}
