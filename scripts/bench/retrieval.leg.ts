@@ -25,6 +25,8 @@ import {
   type EmbedRig,
 } from './retrieval-embedder';
 import { directoryBytes, readMemory, type MemoryReading } from './retrieval-memory';
+import { probeStoreMemory } from './retrieval-store-probe';
+import type { StoreProbeReadings } from './retrieval-store-probe.main';
 import { overlapAtK, searchPaths, type SearchPath, type SearchRig } from './retrieval-search-paths';
 
 export const INGEST_BATCH = 64;
@@ -32,6 +34,8 @@ const LOAD_BATCH = 1000;
 const OVERLAP_QUERIES = 100;
 const SEARCH_COLLECTION = 'bench_retrieval_search';
 const INGEST_COLLECTION = 'bench_retrieval_ingest';
+
+export type IngestPath = 'raw' | 'router' | 'pipeline';
 
 export interface RetrievalResult {
   corpus: {
@@ -47,6 +51,8 @@ export interface RetrievalResult {
     afterSearch: MemoryReading;
     diskBytes: number;
     loadS: number;
+    /** The collection reopened and searched in a fresh process. */
+    probe: StoreProbeReadings;
   };
   searchPlan: InterleavedPlan;
   search: Record<SearchPath, LatencySummary>;
@@ -55,7 +61,7 @@ export interface RetrievalResult {
   filterViolations: number;
   empty: Record<string, number>;
   ingestPlan: InterleavedPlan;
-  ingest: Record<'raw' | 'pipeline', LatencySummary>;
+  ingest: Record<IngestPath, LatencySummary>;
   ingestedRows: number;
 }
 
@@ -181,9 +187,12 @@ async function measure(
       throw new Error(`retrieval leg: ${rig.filterViolations} filtered hits outside the filter`);
     }
 
+    progress('retrieval: memory of the collection reopened in a fresh process');
+    const probe = await probeStoreMemory(dataDir, SEARCH_COLLECTION, queries);
+
     const { ingest, ingestPlan, ingestedRows } = await measureIngestion(store, chunks, embed);
     return {
-      memory: { before, afterLoad, afterSearch, diskBytes, loadS },
+      memory: { before, afterLoad, afterSearch, diskBytes, loadS, probe },
       searchPlan,
       search,
       overlap,
@@ -222,12 +231,13 @@ async function measureIngestion(
     return chunks.slice(at, at + INGEST_BATCH);
   };
   let rawNext = 0;
+  let routerNext = 0;
   let pipelineNext = 0;
   progress(
     `retrieval: ingestion, ${ingestPlan.calls} batches of ${INGEST_BATCH} per path ` +
-      `(+${warmUp} warm-up), raw SDK embeddings against router.embed + upsert`,
+      `(+${warmUp} warm-up), raw SDK embeddings against router.embed alone and router.embed + upsert`,
   );
-  const ingest = await timeInterleaved<'raw' | 'pipeline'>(
+  const ingest = await timeInterleaved<IngestPath>(
     [
       {
         name: 'raw',
@@ -235,6 +245,15 @@ async function measureIngestion(
           await rawEmbed(
             embed,
             batchAt(rawNext++).map((c) => c.text),
+          );
+        },
+      },
+      {
+        name: 'router',
+        call: async () => {
+          await routedEmbed(
+            embed,
+            batchAt(routerNext++).map((c) => c.text),
           );
         },
       },
