@@ -36,6 +36,7 @@ export function renderRetrievalSection(r: RetrievalResult): string[] {
   const external = m.afterLoad.external - m.before.external;
   const probeOpened = m.probe.opened.rss - m.probe.baseline.rss;
   const probeSearched = m.probe.searched.rss - m.probe.baseline.rss;
+  const arenas2Searched = m.probeArenas2.searched.rss - m.probeArenas2.baseline.rss;
   const raw = perSecond(r.ingest.raw);
   const routed = perSecond(r.ingest.router);
   const pipeline = perSecond(r.ingest.pipeline);
@@ -85,13 +86,14 @@ export function renderRetrievalSection(r: RetrievalResult): string[] {
     `| router.embed alone (no store) | ${fixed(routed, 0)} | ${ms(r.ingest.router.medianMs)} | ${ms(r.ingest.router.p95Ms)} | ${ratio(routed, raw)} |`,
     `| router.embed + LanceDbStore.upsert | ${fixed(pipeline, 0)} | ${ms(r.ingest.pipeline.medianMs)} | ${ms(r.ingest.pipeline.p95Ms)} | ${ratio(pipeline, raw)} |`,
     '',
-    `- No ingestion pipeline in libs/retrieval yet: the last path is its embed + index steps done by hand (LlmRouter with the real provider gate on Redis and the invocation log; one upsert per batch of ${INGEST_BATCH} one-chunk documents, which folds new rows into the FTS index every 2,000 unindexed rows). All paths send the same request (float encoding, 256 dimensions) to the same fake server process, in interleaved rounds of ${r.ingestPlan.roundSize} batches; ${r.ingestedRows} chunks were in the collection afterwards, as expected.`,
+    `- Not the ingestion pipeline's own classes (libs/retrieval/src/ingestion: ChunkEmbedder with its Redis cache, DocumentIngestion with its status rows), which landed after this leg was written: the last path is their embed + index steps done by hand (LlmRouter with the real provider gate on Redis and the invocation log; one upsert per batch of ${INGEST_BATCH} one-chunk documents, which folds new rows into the FTS index every 2,000 unindexed rows). All paths send the same request (float encoding, 256 dimensions) to the same fake server process, in interleaved rounds of ${r.ingestPlan.roundSize} batches; ${r.ingestedRows} chunks were in the collection afterwards, as expected.`,
     '',
     `#### Memory for ${r.corpus.chunks} documents (one chunk each, ${fixed(r.corpus.meanWords, 0)} words and a ${256}-dim vector per chunk)`,
     '',
     `- Bench process RSS before the store: ${megabytes(m.before.rss)}; after loading the ${r.corpus.chunks} chunks into LanceDB (batches of 1,000, then optimize; ${fixed(m.loadS, 1)} s): ${megabytes(m.afterLoad.rss)} (+${megabytes(storeRss)}, ${mark(storeRss / 1024 / 1024, AIM_MEMORY_MB, 'MB')}); after all timed searches: ${megabytes(m.afterSearch.rss)} (+${megabytes(storeRssSearched)} over before, ${mark(storeRssSearched / 1024 / 1024, AIM_MEMORY_MB, 'MB')}).`,
     `- JS heap used ${megabytes(m.before.heapUsed)} → ${megabytes(m.afterLoad.heapUsed)} (${heap >= 0 ? '+' : ''}${megabytes(heap)}), external ${external >= 0 ? '+' : ''}${megabytes(external)}; each reading after a full GC. LanceDB on disk: ${megabytes(m.diskBytes)}.`,
     `- The collection reopened in a fresh Node process (the probe: ${megabytes(m.probe.baseline.rss)} RSS with its modules loaded and its ${r.corpus.queries} query vectors computed): ${megabytes(m.probe.opened.rss)} after opening it and one keyword search (+${megabytes(probeOpened)}, ${mark(probeOpened / 1024 / 1024, AIM_MEMORY_MB, 'MB')}), ${megabytes(m.probe.searched.rss)} after ${m.probe.searches} searches, ${r.corpus.queries} in each mode (+${megabytes(probeSearched)}, ${mark(probeSearched / 1024 / 1024, AIM_MEMORY_MB, 'MB')}); its peak RSS ${megabytes(m.probe.peakRss)}; heap +${megabytes(m.probe.searched.heapUsed - m.probe.baseline.heapUsed)}.`,
+    `- The same probe with MALLOC_ARENA_MAX=2 (glibc keeps fewer per-thread heaps): +${megabytes(m.probeArenas2.opened.rss - m.probeArenas2.baseline.rss)} after opening, +${megabytes(arenas2Searched)} after the ${m.probeArenas2.searches} searches (${mark(arenas2Searched / 1024 / 1024, AIM_MEMORY_MB, 'MB')}), peak ${megabytes(m.probeArenas2.peakRss)}.`,
     `- The corpus itself and the brute-force index (vectors, term counts) were already in memory before the first reading, so the delta is LanceDB's (native memory, caches) and the store's JS objects.`,
   ];
 }

@@ -53,6 +53,8 @@ export interface RetrievalResult {
     loadS: number;
     /** The collection reopened and searched in a fresh process. */
     probe: StoreProbeReadings;
+    /** The same with MALLOC_ARENA_MAX=2. */
+    probeArenas2: StoreProbeReadings;
   };
   searchPlan: InterleavedPlan;
   search: Record<SearchPath, LatencySummary>;
@@ -189,10 +191,11 @@ async function measure(
 
     progress('retrieval: memory of the collection reopened in a fresh process');
     const probe = await probeStoreMemory(dataDir, SEARCH_COLLECTION, queries);
+    const probeArenas2 = await probeStoreMemory(dataDir, SEARCH_COLLECTION, queries, 2);
 
     const { ingest, ingestPlan, ingestedRows } = await measureIngestion(store, chunks, embed);
     return {
-      memory: { before, afterLoad, afterSearch, diskBytes, loadS, probe },
+      memory: { before, afterLoad, afterSearch, diskBytes, loadS, probe, probeArenas2 },
       searchPlan,
       search,
       overlap,
@@ -210,8 +213,9 @@ async function measure(
 
 /**
  * Batches of 64 chunk texts: embedded by the official SDK alone (the baseline), against
- * embedded through the router and upserted into a fresh collection (no ingestion pipeline in
- * libs/retrieval yet: this is the path it would run, router.embed + store.upsert).
+ * embedded through the router and upserted into a fresh collection: the embed + index steps of
+ * the ingestion pipeline done by hand (its ChunkEmbedder asks for no `dimensions` and caches
+ * in Redis; not wired in here yet).
  */
 async function measureIngestion(
   store: LanceDbStore,
