@@ -51,12 +51,15 @@ describe('parseEvalArgs', () => {
     expect(run).toThrow(message);
   });
 
-  it('says that evaluating an existing collection is not supported yet', () => {
-    const run = () =>
-      parseEvalArgs(['--collection', 'c1', '--tenant', 't1', '--queries', 'q.jsonl']);
-    expect(run).toThrow(EvalUsageError);
-    expect(run).toThrow(
-      '--collection, --tenant, --queries: evaluating an existing collection is not supported yet',
-    );
+  it('reads an existing collection, which needs all three options and no --dir', () => {
+    expect(
+      parseEvalArgs(['--collection', 'c1', '--tenant', 't1', '--queries', 'q.jsonl']),
+    ).toMatchObject({ existing: { collectionId: 'c1', tenantId: 't1', queries: 'q.jsonl' } });
+    const partial = () => parseEvalArgs(['--collection', 'c1', '--queries', 'q.jsonl']);
+    expect(partial).toThrow(EvalUsageError);
+    expect(partial).toThrow('needs --collection, --tenant and --queries (missing --tenant)');
+    const both = () =>
+      parseEvalArgs(['--dir', 'x', '--collection', 'c', '--tenant', 't', '--queries', 'q']);
+    expect(both).toThrow('--dir and --collection exclude each other');
   });
 });

@@ -12,6 +12,8 @@ export interface EvalOptions {
   rerankModel?: string;
   /** Write the results as JSON to this file. */
   json?: string;
+  /** Evaluate a tenant's existing collection in place, with these labelled queries. */
+  existing?: { collectionId: string; tenantId: string; queries: string };
   help: boolean;
 }
 
@@ -36,8 +38,10 @@ Options:
   --json <file>              also write the results as JSON
   -h, --help                 show this help
 
-Not yet supported: evaluating a tenant's existing collection (--collection/--tenant/--queries).
-Export the documents as documents.jsonl and use --dir instead.`;
+  --collection <id> --tenant <id> --queries <file>
+                             evaluate a tenant's existing collection in place (its store,
+                             model and ready documents; DATABASE_URL): queries judged by
+                             document id (relevant) or by source (relevantBySource)`;
 
 /** A command line we cannot run: exit code 2, with the usage. */
 export class EvalUsageError extends Error {
@@ -47,7 +51,7 @@ export class EvalUsageError extends Error {
   }
 }
 
-const UNSUPPORTED = ['collection', 'tenant', 'queries'] as const;
+const EXISTING = ['collection', 'tenant', 'queries'] as const;
 
 export function parseEvalArgs(argv: readonly string[]): EvalOptions {
   let values;
@@ -71,11 +75,15 @@ export function parseEvalArgs(argv: readonly string[]): EvalOptions {
   } catch (error) {
     throw new EvalUsageError((error as Error).message);
   }
-  const given = UNSUPPORTED.filter((name) => values[name] !== undefined);
-  if (given.length > 0) {
+  const given = EXISTING.filter((name) => values[name] !== undefined);
+  if (given.length > 0 && given.length < EXISTING.length) {
+    const missing = EXISTING.filter((name) => values[name] === undefined);
     throw new EvalUsageError(
-      `${given.map((n) => `--${n}`).join(', ')}: evaluating an existing collection is not supported yet; export its documents as documents.jsonl and use --dir`,
+      `an existing collection needs --collection, --tenant and --queries (missing ${missing.map((n) => `--${n}`).join(', ')})`,
     );
+  }
+  if (given.length > 0 && values.dir !== undefined) {
+    throw new EvalUsageError('--dir and --collection exclude each other');
   }
   const options: EvalOptions = {
     dir: nonEmpty('--dir', values.dir) ?? DEFAULT_EVAL_DIR,
@@ -86,6 +94,13 @@ export function parseEvalArgs(argv: readonly string[]): EvalOptions {
   if (embeddingModel) options.embeddingModel = embeddingModel;
   const rerankModel = nonEmpty('--rerank-model', values['rerank-model']);
   if (rerankModel) options.rerankModel = rerankModel;
+  if (given.length > 0) {
+    options.existing = {
+      collectionId: nonEmpty('--collection', values.collection)!,
+      tenantId: nonEmpty('--tenant', values.tenant)!,
+      queries: nonEmpty('--queries', values.queries)!,
+    };
+  }
   const json = nonEmpty('--json', values.json);
   if (json) options.json = json;
   return options;

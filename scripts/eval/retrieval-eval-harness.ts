@@ -6,6 +6,7 @@ import {
   sweepDenseWeight,
   SearchService,
   type Comparison,
+  type LabelledQuery,
   type LabelledSet,
   type Recommendation,
   type VectorStore,
@@ -15,7 +16,7 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { EvalOptions } from './retrieval-eval-args';
 import { indexLabelledDocuments } from './retrieval-eval-index';
-import { buildEvalLlm } from './retrieval-eval-llm';
+import { buildEvalLlm, type EvalLlm, type RerankPlan } from './retrieval-eval-llm';
 import {
   HYBRID_WEIGHT,
   hybridSpec,
@@ -74,59 +75,90 @@ export async function runRetrievalEval(options: EvalOptions, deps: EvalDeps): Pr
         batch: deps.config.retrieval.embedBatch,
       },
     );
-    const ctx: RunContext = {
-      search: new SearchService(deps.store),
-      collection: indexed.collection,
-      llm: llm.llm,
-      queries: set.queries,
-      k: options.k,
-      chunksPerDocument: indexed.chunks / indexed.documents,
-    };
-    const outcomes = [];
-    for (const { name, spec } of mainRunSpecs(llm.rerank)) {
-      outcomes.push(await runSpec(ctx, name, spec));
-    }
-    const comparison = compareRuns(
+    const runs = await compareModes(
       set.queries,
-      outcomes.map((o) => o.run),
+      {
+        search: new SearchService(deps.store),
+        collection: indexed.collection,
+        llm: llm.llm,
+        queries: set.queries,
+        k: options.k,
+        chunksPerDocument: indexed.chunks / indexed.documents,
+      },
+      llm.rerank,
     );
-    const sweep = await sweepDenseWeight(
-      set.queries,
-      async (w) => (await runSpec(ctx, `w=${w}`, hybridSpec(w))).run.ranked,
-    );
-    const all = compareRuns(set.queries, [...outcomes.map((o) => o.run), ...sweep.runs]);
-    const recommendation = recommend(all);
     return {
       dir: options.dir,
       k: options.k,
       documents: indexed.documents,
       chunks: indexed.chunks,
       queries: set.queries.length,
-      catalogue: llm.catalogue.source,
-      embedding: {
-        model: indexed.embeddedWith,
-        tier: llm.embedding.tier,
-        dimensions: indexed.collection.dimensions,
-        simulated: llm.simulated,
-      },
-      rerank:
-        llm.rerank.method === 'none'
-          ? { method: 'none', note: `hybrid+rerank skipped: ${llm.rerank.reason}` }
-          : { method: llm.rerank.method, model: llm.rerank.model.key, tier: llm.rerank.tier },
-      comparison,
-      sweep,
-      recommendation,
-      recommended: recommendedMode(recommendation.best, sweep),
-      rerankFallbacks: outcomes.flatMap((o) => o.rerankFallbacks),
-      llmCalls: {
-        attempts: llm.sink.calls,
-        failed: llm.sink.failed,
-        costMicros: llm.sink.costMicros,
-      },
+      ...describeLlm(llm, indexed.embeddedWith, indexed.collection.dimensions),
+      ...runs,
     };
   } finally {
     await deps.store.drop(storeCollectionId);
   }
+}
+
+type Runs = Pick<
+  EvalReport,
+  'comparison' | 'sweep' | 'recommendation' | 'recommended' | 'rerankFallbacks'
+>;
+
+/** The four modes, the dense-weight sweep, and the recommendation over all of them. */
+export async function compareModes(
+  queries: readonly LabelledQuery[],
+  ctx: RunContext,
+  rerank: RerankPlan,
+): Promise<Runs> {
+  const outcomes = [];
+  for (const { name, spec } of mainRunSpecs(rerank)) outcomes.push(await runSpec(ctx, name, spec));
+  const comparison = compareRuns(
+    queries,
+    outcomes.map((o) => o.run),
+  );
+  const sweep = await sweepDenseWeight(
+    queries,
+    async (w) => (await runSpec(ctx, `w=${w}`, hybridSpec(w))).run.ranked,
+  );
+  const recommendation = recommend(
+    compareRuns(queries, [...outcomes.map((o) => o.run), ...sweep.runs]),
+  );
+  return {
+    comparison,
+    sweep,
+    recommendation,
+    recommended: recommendedMode(recommendation.best, sweep),
+    rerankFallbacks: outcomes.flatMap((o) => o.rerankFallbacks),
+  };
+}
+
+export function describeLlm(
+  llm: EvalLlm,
+  embeddedWith: string,
+  dimensions: number,
+): Pick<EvalReport, 'catalogue' | 'embedding' | 'rerank' | 'llmCalls'> {
+  const rerank = llm.rerank;
+  return {
+    catalogue: llm.catalogue.source,
+    embedding: {
+      model: embeddedWith,
+      tier: llm.embedding.tier,
+      dimensions,
+      simulated: llm.simulated,
+    },
+    rerank:
+      rerank.method === 'none'
+        ? { method: 'none', note: `hybrid+rerank skipped: ${rerank.reason}` }
+        : { method: rerank.method, model: rerank.model.key, tier: rerank.tier },
+    // Call after the runs: the sink counts every attempt so far.
+    llmCalls: {
+      attempts: llm.sink.calls,
+      failed: llm.sink.failed,
+      costMicros: llm.sink.costMicros,
+    },
+  };
 }
 
 function recommendedMode(best: string, sweep: WeightSweep): EvalReport['recommended'] {

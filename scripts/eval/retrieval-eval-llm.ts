@@ -60,6 +60,8 @@ export function buildEvalLlm(
   config: Config,
   redis: Redis,
   wanted: { embeddingModel?: string; rerankModel?: string } = {},
+  /** A private collection's calls: local models only. */
+  privacy = false,
 ): EvalLlm {
   const catalogue = loadCatalogue(config.llm, process.env);
   const adapters = new Map(
@@ -82,12 +84,12 @@ export function buildEvalLlm(
     config: config.llm,
     unhealthy: () => none,
   });
-  const embedding = pickEmbedding(catalogue, wanted.embeddingModel);
-  const rerank = pickRerank(catalogue, wanted.rerankModel);
+  const embedding = pickEmbedding(catalogue, wanted.embeddingModel, privacy);
+  const rerank = pickRerank(catalogue, wanted.rerankModel, privacy);
   const jobId = randomUUID();
   const job = { jobId, tenantId: 'retrieval-eval', traceId: jobId };
   const clientAt = (tier: Tier): LlmClient => {
-    const routing: LlmRouting = { tier, privacy: false, job };
+    const routing: LlmRouting = { tier, privacy, job };
     return {
       chat: (request) => router.chat(request, routing),
       stream: (request) => router.stream(request, routing),
@@ -112,16 +114,15 @@ export function buildEvalLlm(
   };
 }
 
-function pickEmbedding(catalogue: ModelCatalogue, name?: string) {
+function pickEmbedding(catalogue: ModelCatalogue, name: string | undefined, privacy: boolean) {
   if (name) {
-    const choice = chooseEmbeddingModel(catalogue.models, name, false);
+    const choice = chooseEmbeddingModel(catalogue.models, name, privacy);
     if (!choice.ok) throw new EvalModelError(choice.message);
     return { model: choice.model, tier: choice.tier };
   }
   for (const tier of TIERS) {
     const model = catalogue.models.find(
-      (m) =>
-        m.capabilities.includes('embeddings') && m.tiers.includes(tier) && (m.local || tier > 0),
+      (m) => m.capabilities.includes('embeddings') && serves(m, tier, privacy),
     );
     if (model) return { model, tier };
   }
@@ -130,12 +131,20 @@ function pickEmbedding(catalogue: ModelCatalogue, name?: string) {
   );
 }
 
-/** The lowest tier a model serves for a non-private call (tier 0 takes local models only). */
-function lowestTier(model: CatalogueModel): Tier | undefined {
-  return TIERS.find((tier) => model.tiers.includes(tier) && (model.local || tier > 0));
+/** As the router plans: tier 0 and private calls take local models only. */
+function serves(model: CatalogueModel, tier: Tier, privacy: boolean): boolean {
+  return model.tiers.includes(tier) && (model.local || (!privacy && tier > 0));
 }
 
-function pickRerank(catalogue: ModelCatalogue, name?: string): RerankPlan {
+function lowestTier(model: CatalogueModel, privacy: boolean): Tier | undefined {
+  return TIERS.find((tier) => serves(model, tier, privacy));
+}
+
+function pickRerank(
+  catalogue: ModelCatalogue,
+  name: string | undefined,
+  privacy: boolean,
+): RerankPlan {
   const rerankers = catalogue.models.filter((m) => m.capabilities.includes('rerank'));
   if (name) {
     const model = rerankers.find((m) => m.key === name || m.id === name);
@@ -147,18 +156,18 @@ function pickRerank(catalogue: ModelCatalogue, name?: string): RerankPlan {
           : `No catalogue model is named "${name}".`,
       );
     }
-    const tier = lowestTier(model);
+    const tier = lowestTier(model, privacy);
     if (tier === undefined) throw new EvalModelError(`The model "${name}" serves no usable tier.`);
     return { method: 'model', model, tier };
   }
   for (const model of rerankers) {
-    const tier = lowestTier(model);
+    const tier = lowestTier(model, privacy);
     if (tier !== undefined) return { method: 'model', model, tier };
   }
   // No rerank model: a listwise ranking by the cheapest chat model.
   for (const tier of TIERS) {
     const model = catalogue.models.find(
-      (m) => m.capabilities.includes('chat') && m.tiers.includes(tier) && (m.local || tier > 0),
+      (m) => m.capabilities.includes('chat') && serves(m, tier, privacy),
     );
     if (model) return { method: 'llm', model, tier };
   }

@@ -3,16 +3,25 @@
 // embedding through the LLM router with the platform's configuration (LLM_CATALOGUE_FILE, or
 // the built-in simulated catalogue; the provider gate in Redis at REDIS_URL), then compares
 // dense, keyword, hybrid and hybrid+rerank search (nDCG@10, P@5, R@10, MRR, overall and per
-// query kind), sweeps hybrid's dense weight and recommends a mode and weight.
+// query kind), sweeps hybrid's dense weight and recommends a mode and weight. With
+// --collection/--tenant/--queries it evaluates a tenant's existing collection in place.
 // Exit codes: 0 ok, 1 error, 2 usage.
 import 'reflect-metadata';
-import { loadConfig } from '@switchboard/config';
+import { loadConfig, type Config } from '@switchboard/config';
+import { dataSourceOptions } from '@switchboard/persistence';
 import { createRedisConnection } from '@switchboard/redis';
-import { LabelledSetError, LanceDbStore } from '@switchboard/retrieval';
+import {
+  LabelledSetError,
+  LanceDbStore,
+  QdrantStore,
+  type VectorStore,
+} from '@switchboard/retrieval';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { EVAL_USAGE, EvalUsageError, parseEvalArgs } from './retrieval-eval-args';
+import { EvalInputError, runCollectionEval } from './retrieval-eval-collection';
 import { runRetrievalEval } from './retrieval-eval-harness';
 import { EvalModelError } from './retrieval-eval-llm';
 import { renderEvalReport, reportJson } from './retrieval-eval-report';
@@ -32,10 +41,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(process.env);
   const redis = createRedisConnection(config.redis, { maxRetriesPerRequest: 2 });
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-eval-'));
-  const store = await LanceDbStore.connect({ dataDir });
+  // A labelled set: a temporary LanceDB. An existing collection: the platform's own store.
+  const dataDir = options.existing ? undefined : await mkdtemp(join(tmpdir(), 'switchboard-eval-'));
+  const store = await openStore(config, dataDir);
+  const db = options.existing
+    ? new DataSource(dataSourceOptions(config.database, 'retrieval-eval'))
+    : undefined;
   try {
-    const report = await runRetrievalEval(options, { config, redis, store });
+    const report = db
+      ? await runCollectionEval(options, { config, redis, store, db: await db.initialize() })
+      : await runRetrievalEval(options, { config, redis, store });
     process.stdout.write(renderEvalReport(report));
     if (options.json) {
       await writeFile(options.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
@@ -43,7 +58,11 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof LabelledSetError || error instanceof EvalModelError) {
+    if (
+      error instanceof LabelledSetError ||
+      error instanceof EvalModelError ||
+      error instanceof EvalInputError
+    ) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
@@ -51,8 +70,16 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await store.close();
     redis.disconnect();
-    await rm(dataDir, { recursive: true, force: true });
+    if (db?.isInitialized) await db.destroy();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function openStore(config: Config, dataDir: string | undefined): Promise<VectorStore> {
+  if (dataDir) return LanceDbStore.connect({ dataDir });
+  const { qdrantUrl, qdrantApiKey } = config.retrieval;
+  if (qdrantUrl) return QdrantStore.connect({ url: qdrantUrl, apiKey: qdrantApiKey });
+  return LanceDbStore.connect({ dataDir: config.retrieval.dataDir });
 }
 
 main(process.argv.slice(2)).then(
