@@ -36,12 +36,11 @@ Options:
   --embedding-model <name>   catalogue embeddings model (key provider/id, or id)
   --rerank-model <name>      catalogue rerank model (key or id)
   --json <file>              also write the results as JSON
-  -h, --help                 show this help
-
   --collection <id> --tenant <id> --queries <file>
                              evaluate a tenant's existing collection in place (its store,
                              model and ready documents; DATABASE_URL): queries judged by
-                             document id (relevant) or by source (relevantBySource)`;
+                             document id (relevant) or by source (relevantBySource)
+  -h, --help                 show this help`;
 
 /** A command line we cannot run: exit code 2, with the usage. */
 export class EvalUsageError extends Error {
