@@ -16,7 +16,8 @@ async function openLanceDb(ftsRefreshRows?: number) {
   };
 }
 
-// New rows are scanned flat until the FTS index is refreshed: run the contract both ways.
+// The default refresh (a tenth of the indexed rows, at most 2000 unindexed), and a refresh on
+// every upsert: run the contract both ways.
 describeVectorStoreContract('LanceDB', () => openLanceDb());
 describeVectorStoreContract('LanceDB, FTS index refreshed on every upsert', () => openLanceDb(1));
 
