@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
+import { AuthModule } from '@switchboard/auth';
 import { Config } from '@switchboard/config';
+import { LlmModule } from '@switchboard/llm';
 import { RetrievalModule } from '@switchboard/retrieval';
 import { CollectionDocumentsController } from './collection-documents.controller';
 import { CollectionsController } from './collections.controller';
@@ -13,6 +15,8 @@ import { DocumentsService } from './documents.service';
  */
 @Module({
   imports: [
+    AuthModule,
+    LlmModule,
     RetrievalModule,
     MulterModule.registerAsync({
       inject: [Config],
