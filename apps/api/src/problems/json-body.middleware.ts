@@ -5,6 +5,8 @@ import { ProblemException } from './problem';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Routes that read their own body with `jsonBodyParser` after auth, refusing in their own shape. */
 const OWN_BODY_ROUTES = /^\/mcp\/?$/;
+/** Routes that also take multipart/form-data (read by multer in their controller). */
+const MULTIPART_ROUTES = /^\/v1\/collections\/[^/]+\/documents\/?$/;
 
 function hasBody(req: Request): boolean {
   return (
@@ -54,7 +56,10 @@ function tooDeep(): ProblemException {
 export function jsonBody(limit: number) {
   const parse = jsonBodyParser(limit);
   return (req: Request, res: Response, next: NextFunction): void =>
-    OWN_BODY_ROUTES.test(req.path) ? next() : parse(req, res, next);
+    OWN_BODY_ROUTES.test(req.path) ||
+    (MULTIPART_ROUTES.test(req.path) && req.is('multipart/form-data'))
+      ? next()
+      : parse(req, res, next);
 }
 
 /**
