@@ -105,8 +105,8 @@ describe('retrieval: collections, uploads and ingestion', () => {
   const settled = (c: string, d: string) =>
     waitFor(
       `document ${d}`,
-      async () => (await doc(c, d)).body,
-      (b: any) => TERMINAL.includes(b.status),
+      async () => (await doc(c, d)).body as { status: string },
+      (b) => TERMINAL.includes(b.status),
     );
   const chunksOf = (collectionId: string, documentId: string) =>
     h.store.inner.count(storeCollectionIdOf(tenantId, collectionId), {
@@ -140,7 +140,7 @@ describe('retrieval: collections, uploads and ingestion', () => {
         .send(body as object);
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(res.body.errors.map((e: any) => e.field)).toContain(field);
+      expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
     };
     await bad({ name: 'x1', embeddingModel: 'nope/none' }, 'embeddingModel');
     await bad({ name: 'x2', embeddingModel: 'hosted-chat' }, 'embeddingModel');
@@ -166,7 +166,10 @@ describe('retrieval: collections, uploads and ingestion', () => {
     expect(anonymous.headers['content-type']).toMatch(/application\/problem\+json/);
 
     const list = await api().get('/v1/collections');
-    expect(list.body.data.map((x: any) => x.name).sort()).toEqual(['handbook', 'measured']);
+    expect((list.body.data as { name: string }[]).map((x) => x.name).sort()).toEqual([
+      'handbook',
+      'measured',
+    ]);
   });
 
   it('ingests each format from one multipart upload; a corrupt file fails and the rest go on', async () => {
@@ -404,7 +407,7 @@ describe('retrieval: collections, uploads and ingestion', () => {
     const cancelled = await api().post(`/v1/collections/${c.id}/documents/${id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
-    const queue = h.app.get(getQueueToken(RETRIEVAL_INGEST_QUEUE)) as Queue;
+    const queue = h.app.get<Queue>(getQueueToken(RETRIEVAL_INGEST_QUEUE));
     const job = await queue.getJob(cancelled.body.jobId);
     await waitFor(
       'job to end',

@@ -5,7 +5,7 @@ import { AuthModule, TenantsService } from '@switchboard/auth';
 import { BudgetModule } from '@switchboard/budget';
 import { BudgetAlertsModule } from '@switchboard/budget-alerts';
 import { Config, ConfigModule, loadConfig } from '@switchboard/config';
-import { LlmModule } from '@switchboard/llm';
+import { LlmModule, type ModelCatalogueFile } from '@switchboard/llm';
 import { PersistenceModule } from '@switchboard/persistence';
 import { QueueModule } from '@switchboard/queue';
 import { RedisModule } from '@switchboard/redis';
@@ -19,11 +19,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// The retrieval routes and the ingestion processor composed in one process: this harness
+// needs the apps' modules (an exception to "tests never import an app"; the e2e tier runs the
+// built apps instead). Only these five imports.
+/* eslint-disable no-restricted-imports */
 import { jsonBody } from '../../apps/api/src/problems/json-body.middleware';
 import { ProblemDetailsFilter } from '../../apps/api/src/problems/problem-details.filter';
 import { RetrievalApiModule } from '../../apps/api/src/retrieval/retrieval-api.module';
 import { RetrievalWorkerModule } from '../../apps/worker/src/retrieval/retrieval-worker.module';
-import type { ModelCatalogueFile } from '../../libs/llm/src/catalogue/model-catalogue.schema';
+/* eslint-enable no-restricted-imports */
 import { createTestEnv, type TestEnv } from './test-env';
 
 /**
@@ -49,7 +53,9 @@ export class SwitchableStore {
           };
         }
         const value: unknown = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? (value as Function).bind(target) : value;
+        return typeof value === 'function'
+          ? (value as (...a: unknown[]) => unknown).bind(target)
+          : value;
       },
     });
   }
