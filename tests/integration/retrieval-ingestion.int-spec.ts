@@ -40,6 +40,15 @@ async function waitFor<T>(
 
 const TERMINAL = ['ready', 'failed', 'cancelled'];
 
+interface DocBody {
+  id: string;
+  status: string;
+  chunkCount: number;
+  error: string | null;
+  docType: string;
+  metadata: Record<string, unknown>;
+}
+
 describe('retrieval: collections, uploads and ingestion', () => {
   let h: RetrievalHarness;
   let hosted: FakeProviderServer;
@@ -105,7 +114,7 @@ describe('retrieval: collections, uploads and ingestion', () => {
   const settled = (c: string, d: string) =>
     waitFor(
       `document ${d}`,
-      async () => (await doc(c, d)).body as { status: string },
+      async () => (await doc(c, d)).body as DocBody,
       (b) => TERMINAL.includes(b.status),
     );
   const chunksOf = (collectionId: string, documentId: string) =>
