@@ -13,7 +13,14 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
-import { ApiConsumes, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@switchboard/auth';
 import { DOCUMENT_STATUSES, type DocumentStatus } from '@switchboard/retrieval';
 import type { Request } from 'express';
@@ -43,6 +50,7 @@ export class CollectionDocumentsController {
       'queued for ingestion; content already in the collection is not added again ' +
       '(`duplicate: true`).',
   })
+  @ApiBody({ schema: ref('UploadDocuments') })
   @ApiResponse({ status: 202, schema: ref('DocumentList') })
   @ApiResponse(problemResponses(400, 401, 404, 413, 429))
   async upload(

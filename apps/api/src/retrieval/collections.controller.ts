@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@switchboard/auth';
 import { problemResponses, ref } from '../docs/openapi-refs';
 import { CollectionsService } from './collections.service';
@@ -20,6 +20,7 @@ export class CollectionsController {
       '`embeddingModel` is a catalogue key or id of an `embeddings` model; a private collection ' +
       'needs a local one. `fields` declares filterable metadata beyond the built-in ones.',
   })
+  @ApiBody({ schema: ref('CreateCollection') })
   @ApiResponse({ status: 201, schema: ref('Collection') })
   @ApiResponse(problemResponses(400, 401, 409, 429, 503))
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<CollectionView> {
