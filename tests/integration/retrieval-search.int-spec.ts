@@ -17,6 +17,7 @@ import {
   LanceDbStore,
   RetrievalFilterError,
   SearchService,
+  SearchToolModule,
   StoreUnavailableError,
   VECTOR_STORE,
   type CollectionLookup,
@@ -31,7 +32,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SearchToolModule } from '../../libs/retrieval/src/tools';
 import {
   embeddingFor,
   startFakeProvider,

@@ -5,5 +5,6 @@ export * from './documents';
 export * from './collections';
 export * from './search';
 export * from './ingestion';
+export * from './tools';
 export { RetrievalModule } from './retrieval.module';
 export * from './evaluation';
