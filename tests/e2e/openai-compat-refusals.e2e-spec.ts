@@ -45,14 +45,10 @@ describe('OpenAI-compatible API refusals', () => {
       readable(error, /^404 The Responses API \(POST \/v1\/responses\) is not supported/);
     });
 
-    it('the legacy Completions and the Embeddings APIs too', async () => {
+    it('the legacy Completions and the Files APIs too (embeddings are served: openai-embeddings)', async () => {
       readable(
         await openAiError(p.client.completions.create({ model: 'tier-1', prompt: 'hi' })),
         /^404 The legacy Completions API \(POST \/v1\/completions\) is not supported/,
-      );
-      readable(
-        await openAiError(p.client.embeddings.create({ model: 'tier-1', input: 'hi' })),
-        /^404 The Embeddings API \(POST \/v1\/embeddings\) is not supported/,
       );
       readable(
         await openAiError(p.client.files.list()),
